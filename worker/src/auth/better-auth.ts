@@ -1,0 +1,112 @@
+// createAuth(config, db): the Better Auth instance. Email + password accounts, 30-day sliding
+// sessions in an httpOnly cookie, and the jwt plugin issuing short-lived EdDSA access tokens whose
+// claims are pinned to exactly sub, email, name, iat, exp, iss and aud.
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { betterAuth } from "better-auth/minimal";
+import { jwt } from "better-auth/plugins/jwt";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import * as schema from "../db/schema/index.ts";
+import { describeUnmetRules, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, unmetPasswordRules } from "./password-policy.ts";
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** Better Auth endpoints that set a password, and the body field carrying the new one. */
+const PASSWORD_FIELDS: Record<string, string> = {
+  "/sign-up/email": "password",
+  "/change-password": "newPassword",
+  "/reset-password": "newPassword",
+  "/set-password": "newPassword",
+};
+
+/** The jwt plugin's options; shared with the signing-key provisioning script. */
+export function jwtPluginOptions(config: Config) {
+  return {
+    jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+    jwt: {
+      // Fixed from config, never derived from the request's Host header.
+      issuer: config.publicBaseUrl,
+      audience: config.publicBaseUrl,
+      expirationTime: `${config.accessTokenTtlSeconds}s`,
+      // By default the whole user row goes into the token; keep it to what the API needs.
+      definePayload: ({ user }: { user: { email: string; name: string } }) => ({ email: user.email, name: user.name }),
+    },
+    // The SPA asks /token for a JWT when it needs one; minting one on every get-session is wasted work.
+    disableSettingJwtHeader: true,
+  } as const;
+}
+
+export function createAuth(config: Config, db: Db) {
+  return betterAuth({
+    appName: "edge-todo",
+    baseURL: config.publicBaseUrl,
+    basePath: "/api/auth",
+    secret: config.betterAuthSecret,
+    trustedOrigins: config.trustedOrigins,
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema,
+      // The Neon HTTP driver has no interactive transactions.
+      transaction: false,
+    }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+      autoSignIn: true,
+    },
+    session: {
+      expiresIn: 30 * DAY_SECONDS,
+      // Sliding renewal: a session used at least once a day never expires.
+      updateAge: DAY_SECONDS,
+      // Off: a cached session would outlive its revocation by the cache's max age.
+      cookieCache: { enabled: false },
+    },
+    // The Worker rate-limits sign-in, sign-up and password changes itself, with a counter shared by
+    // all isolates (a Durable Object); Better Auth's limiter keeps per-isolate memory by default.
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    advanced: {
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
+      useSecureCookies: config.publicBaseUrl.startsWith("https://"),
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Better Auth turns these checks off when it detects a test run; keep them on everywhere.
+      disableCSRFCheck: false,
+      disableOriginCheck: false,
+    },
+    // Non-API errors (a database outage) reach the Worker's onError, which answers 503 rather than
+    // Better Auth's bodiless 500.
+    onAPIError: { throw: true },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-up/email") requireName(ctx.body?.name);
+        const field = PASSWORD_FIELDS[ctx.path];
+        const password: unknown = field ? ctx.body?.[field] : undefined;
+        if (typeof password !== "string") return;
+        const unmet = unmetPasswordRules(password);
+        if (unmet.length) {
+          throw new APIError("BAD_REQUEST", {
+            code: "PASSWORD_POLICY",
+            message: describeUnmetRules(unmet),
+            unmetRules: unmet.map((rule) => rule.id),
+          });
+        }
+      }),
+    },
+    plugins: [jwt(jwtPluginOptions(config))],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const NAME_MAX_LENGTH = 100;
+
+function requireName(name: unknown): void {
+  if (typeof name !== "string" || !name.trim() || name.length > NAME_MAX_LENGTH) {
+    throw new APIError("BAD_REQUEST", {
+      code: "INVALID_NAME",
+      message: `Name is required (1 to ${NAME_MAX_LENGTH} characters).`,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// The todos table: every row belongs to one user and goes when the user does.
+import { sql } from "drizzle-orm";
+import { boolean, check, doublePrecision, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { user } from "./auth.ts";
+
+/** Longest title, in characters; shared by request validation and the database check. */
+export const TITLE_MAX_LENGTH = 500;
+
+export const todos = pgTable(
+  "todos",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    completed: boolean("completed").notNull().default(false),
+    // A float so a client can move an item between two others without renumbering the list.
+    position: doublePrecision("position").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true, precision: 3 }),
+    // Millisecond precision: the list cursor carries createdAt through a JS Date, which has no more.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serves the list query (one user's items in display order) and its keyset cursor.
+    index("todos_user_order_idx").on(table.userId, table.position, table.createdAt, table.id),
+    // The API validates titles first; this keeps any other writer honest.
+    check("todos_title_length", sql`char_length(${table.title}) between 1 and ${sql.raw(String(TITLE_MAX_LENGTH))}`),
+  ],
+);
+
+export type TodoRow = typeof todos.$inferSelect;

@@ -1,0 +1,62 @@
+// The Worker: composes middleware and routes. Better Auth at /api/auth/*, the JWT-protected API at
+// /api/*, and the web app's static assets (served by Cloudflare before this code for other paths).
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./env.ts";
+import { AppError, notFound, onError } from "./errors.ts";
+import { appContext } from "./middleware/context.ts";
+import { type AuthedEnv, requireJwt } from "./middleware/require-jwt.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { meRoutes } from "./routes/me.ts";
+import { todoRoutes } from "./routes/todos.ts";
+import { userRoutes } from "./routes/users.ts";
+
+export { RateLimiter } from "./durable-objects/rate-limiter.ts";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const app = new Hono<AppEnv>();
+
+app.use(requestId());
+app.use("/api/*", appContext);
+app.use(
+  "/api/*",
+  cors({
+    // Only configured origins get CORS headers, and with them credentials; never "*".
+    origin: (origin, c) => (c.var.config.trustedOrigins.includes(origin) ? origin : null),
+    credentials: true,
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: ["Content-Type", "Authorization"],
+    exposeHeaders: ["Retry-After", "X-Request-Id", "Location"],
+    maxAge: 600,
+  }),
+);
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError("payload_too_large", `Request body exceeds ${MAX_BODY_BYTES / 1024} KiB`);
+    },
+  }),
+);
+
+// Public: Better Auth's endpoints and the health check.
+app.route("/api/auth", authRoutes);
+app.route("/api/health", healthRoutes);
+
+// Everything else under /api needs an access token.
+const api = new Hono<AuthedEnv>();
+api.use(requireJwt);
+api.route("/me", meRoutes);
+api.route("/todos", todoRoutes);
+api.route("/users", userRoutes);
+app.route("/api", api as unknown as Hono<AppEnv>);
+
+app.notFound(notFound);
+app.onError(onError);
+
+export default app;

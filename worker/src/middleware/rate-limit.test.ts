@@ -1,0 +1,61 @@
+// Sign-in, sign-up and password change are rate limited per client IP, with a counter shared by
+// every isolate (a Durable Object): past the limit, 429 with Retry-After in the standard error shape.
+import { describe, expect, test } from "vitest";
+import { BASE, call, freshIp, signUp, uniqueEmail } from "../../test/client.ts";
+import { TEST_BINDINGS } from "../../test/settings.ts";
+
+const MAX = Number(TEST_BINDINGS.AUTH_RATE_LIMIT.split("/")[0]);
+
+function post(path: string, body: unknown, ip: string, headers: Record<string, string> = {}) {
+  return call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": ip, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("sign-in", () => {
+  test(`the ${MAX + 1}th attempt from one IP is 429 with Retry-After; other IPs are unaffected`, async () => {
+    const user = await signUp();
+    const ip = freshIp();
+    for (let i = 0; i < MAX; i++) {
+      const res = await post("/api/auth/sign-in/email", { email: user.email, password: "Wrong-Pass-1" }, ip);
+      expect(res.status).toBe(401);
+    }
+    // Even the right password is refused now: the limit is on attempts, not on failures.
+    const limited = await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, ip, {
+      "X-Forwarded-For": "192.0.2.1",
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ status_code: 429, error_type: "rate_limited", detail: expect.any(String) });
+
+    const elsewhere = await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, freshIp());
+    expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe("sign-up", () => {
+  test("floods from one IP are cut off", async () => {
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i <= MAX; i++) {
+      const res = await post(
+        "/api/auth/sign-up/email",
+        { name: "Flood", email: uniqueEmail("flood"), password: "Flood-Pass-1" },
+        ip,
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([...Array(MAX).fill(200), 429]);
+  });
+});
+
+describe("other auth endpoints", () => {
+  test("are not limited by the sign-in counter", async () => {
+    const user = await signUp();
+    for (let i = 0; i < MAX + 2; i++) {
+      expect((await call("/api/auth/get-session", { headers: { Cookie: user.cookie } })).status).toBe(200);
+    }
+  });
+});
