@@ -49,7 +49,11 @@ const endpoint = await startSqlEndpoint({
   delayMs: args.delay ? Number(args.delay) : undefined,
 });
 
+// Worker settings given in the environment win over .dev.vars (e2e tests shorten the token lifetime,
+// load tests switch the rate limit off).
+const FORWARDED_VARS = ["ACCESS_TOKEN_TTL_SECONDS", "AUTH_RATE_LIMIT", "DB_TIMEOUT_MS", "TRUSTED_ORIGINS"] as const;
 const workerVars: Record<string, string> = {
+  ...Object.fromEntries(FORWARDED_VARS.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
   PUBLIC_BASE_URL: publicBaseUrl,
   NEON_HTTP_ENDPOINT: endpoint.sqlUrl,
 };
