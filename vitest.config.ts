@@ -1,6 +1,7 @@
 // Test projects. `worker` and `worker-db-faults` run inside workerd (the real Worker, Better Auth and
 // Neon driver), each against its own local SQL endpoint, so the fault-injection tests can take their
-// database down without touching the other suite. `node` runs the dev tooling's own tests in Node.
+// database down without touching the other suite. `node` runs the dev tooling's own tests in Node,
+// `web` the web app's logic (token manager, API client).
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { TEST_BINDINGS } from "./worker/test/settings.ts";
@@ -42,7 +43,14 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["dev/**/*.test.ts"],
+          include: ["dev/**/*.test.ts", "bench/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "web",
+          include: ["web/src/**/*.test.{ts,tsx}"],
           environment: "node",
         },
       },
