@@ -6,7 +6,17 @@ export const faults = ["refuse", "fail", "garble", "hang"] as const;
 
 export type Fault = (typeof faults)[number];
 
-export type Control = { delayMs: number; fault: Fault | null };
+export type Control = {
+  delayMs: number;
+  fault: Fault | null;
+  /** When set, the fault hits only requests whose SQL matches this case-insensitive regex. */
+  match: string | null;
+};
+
+/** Whether the fault in `control` hits a request carrying this SQL. */
+export function faultApplies(control: Control, sql: string): boolean {
+  return control.fault !== null && (control.match === null || new RegExp(control.match, "i").test(sql));
+}
 
 /** Validates a POST /__control body; returns the settings it changes, or a message saying what is wrong. */
 export function parseControl(body: unknown): Partial<Control> | string {
@@ -21,6 +31,16 @@ export function parseControl(body: unknown): Partial<Control> | string {
         return `fault must be null or one of ${faults.join(", ")}`;
       }
       update.fault = value as Fault | null;
+    } else if (key === "match") {
+      if (value !== null && typeof value !== "string") return "match must be null or a regular expression";
+      if (typeof value === "string") {
+        try {
+          new RegExp(value, "i");
+        } catch {
+          return "match is not a valid regular expression";
+        }
+      }
+      update.match = value as string | null;
     } else {
       return `unknown setting: ${key}`;
     }

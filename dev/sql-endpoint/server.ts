@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { PostgresError, type TxOptions } from "./backends/backend.ts";
 import { openPglite } from "./backends/pglite.ts";
 import { openPostgres } from "./backends/postgres.ts";
-import { injectFault, parseControl, type Control } from "./faults.ts";
+import { faultApplies, injectFault, parseControl, type Control } from "./faults.ts";
 import { ArrayTypeCatalog } from "./pg-json.ts";
 import { errorJson, parseHeaders, parsePayload, RequestError, resultJson, type Query } from "./protocol.ts";
 
@@ -59,6 +59,11 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
       if (!res.headersSent) sendJson(res, 500, { message: "internal error" });
     });
   });
+  // Clients (workerd, the driver) reuse keep-alive connections. With Node's 5 s default, a busy
+  // client reuses one just as the server closes it and sees "Network connection lost" instead of
+  // an answer; an idle minute is what proxies such as Neon's allow.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   try {
     const migrationsDir = opts.migrationsDir ?? defaultMigrationsDir;
     if (migrationsDir !== false) {
@@ -80,7 +85,7 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
   }
 
   const catalog = new ArrayTypeCatalog(backend);
-  const control: Control = { delayMs: opts.delayMs ?? 0, fault: null };
+  const control: Control = { delayMs: opts.delayMs ?? 0, fault: null, match: null };
   const stats = { roundTrips: 0, statements: 0, errors: 0 };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -120,18 +125,20 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
     const roundTrip = ++stats.roundTrips;
     const started = performance.now();
     // Settings as they were when the request arrived, so a change mid-request cannot split it.
-    const { delayMs, fault } = control;
+    const settings = { ...control };
+    const { delayMs, fault } = settings;
     let outcome: string | number = 200;
     let queries: Query[] = [];
     try {
-      if (fault === "refuse") {
+      const body = await readBody(req);
+      const faulty = fault !== null && faultApplies(settings, sqlOf(body));
+      if (faulty && fault === "refuse") {
         outcome = "fault:refuse";
         stats.errors++;
         return injectFault(fault, res);
       }
-      const body = await readBody(req);
       if (delayMs > 0) await sleep(delayMs);
-      if (fault) {
+      if (faulty && fault) {
         outcome = `fault:${fault}`;
         stats.errors++;
         return injectFault(fault, res);
@@ -192,6 +199,17 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
       return closing;
     },
   };
+}
+
+/** The statements a request body carries, for matching faults; the raw body if it is not Neon's JSON. */
+function sqlOf(body: string): string {
+  try {
+    return parsePayload(body)
+      .queries.map((query) => query.query)
+      .join(";\n");
+  } catch {
+    return body;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -44,12 +44,12 @@ describe.each(backends)("SQL endpoint on $name", ({ options }) => {
   }, 30_000);
 
   afterAll(async () => {
-    await control({ delayMs: 0, fault: null });
+    await control({ delayMs: 0, fault: null, match: null });
     for (const table of tables) await sql.query(`DROP TABLE IF EXISTS ${table}`);
     await endpoint.close();
   });
 
-  afterEach(() => control({ delayMs: 0, fault: null }));
+  afterEach(() => control({ delayMs: 0, fault: null, match: null }));
 
   it("answers health checks once started", async () => {
     const res = await fetch(`${endpoint.url}/__health`);
@@ -239,7 +239,7 @@ describe.each(backends)("SQL endpoint on $name", ({ options }) => {
   });
 
   it("adds the configured delay to every round trip", async () => {
-    expect(await control({ delayMs: 150 })).toEqual({ delayMs: 150, fault: null });
+    expect(await control({ delayMs: 150 })).toEqual({ delayMs: 150, fault: null, match: null });
 
     const started = performance.now();
     await sql`SELECT 1`;
@@ -273,7 +273,7 @@ describe.each(backends)("SQL endpoint on $name", ({ options }) => {
   ];
 
   it.each(faultCases)("makes the driver throw on fault %s, and recovers once it is cleared", async (fault, check) => {
-    expect(await control({ fault })).toEqual({ delayMs: 0, fault });
+    expect(await control({ fault })).toEqual({ delayMs: 0, fault, match: null });
     check(await sql`SELECT 1 AS ok`.catch((e: unknown) => e));
 
     await control({ fault: null });
@@ -295,13 +295,26 @@ describe.each(backends)("SQL endpoint on $name", ({ options }) => {
     expect(await sql`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);
   });
 
+  it("with match, faults only the requests whose SQL matches", async () => {
+    await control({ fault: "fail", match: "select 2" });
+    expect(await sql`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);
+    expect(await sql`SELECT 2 AS ok`.catch((e: unknown) => e)).toMatchObject({ name: "NeonDbError" });
+    // A batch is one request: one matching statement fails it all.
+    const batch = await sql.transaction([sql`SELECT 1 AS ok`, sql`SELECT 2 AS ok`]).catch((e: unknown) => e);
+    expect(batch).toMatchObject({ name: "NeonDbError" });
+  });
+
   it("rejects control settings it does not understand", async () => {
     const res = await fetch(`${endpoint.url}/__control`, {
       method: "POST",
       body: JSON.stringify({ fault: "explode" }),
     });
     expect(res.status).toBe(400);
-    expect(await fetch(`${endpoint.url}/__control`).then((r) => r.json())).toEqual({ delayMs: 0, fault: null });
+    expect(await fetch(`${endpoint.url}/__control`).then((r) => r.json())).toEqual({
+      delayMs: 0,
+      fault: null,
+      match: null,
+    });
   });
 
   // The driver always asks for raw text and arrays; other Neon clients do not, so the protocol is checked directly.

@@ -17,6 +17,11 @@ export interface Config {
   /** Origins allowed to call the API with credentials (CORS) and to make auth requests (CSRF). */
   trustedOrigins: string[];
   betterAuthSecret: string;
+  /**
+   * Versioned secrets while rotating BETTER_AUTH_SECRET: the first encrypts, all decrypt, and
+   * BETTER_AUTH_SECRET still decrypts what predates versioning. Empty when not rotating.
+   */
+  betterAuthSecrets: { version: number; value: string }[];
   databaseUrl: string;
   /** Local Neon-compatible SQL endpoint; unset in production. */
   neonHttpEndpoint: string | undefined;
@@ -61,6 +66,21 @@ const EnvSchema = z.object({
   BETTER_AUTH_SECRET: z
     .string({ error: "is required (generate one with `openssl rand -base64 32`)" })
     .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
+  BETTER_AUTH_SECRETS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return [];
+        const entries = value.split(",").map((entry) => /^\s*(\d+):(.+?)\s*$/.exec(entry));
+        if (entries.some((match) => !match || (match[2] ?? "").length < 32)) {
+          ctx.addIssue({ code: "custom", message: 'expected "<version>:<secret>,…" with secrets of 32+ characters' });
+          return z.NEVER;
+        }
+        return entries.map((match) => ({ version: Number(match![1]), value: match![2]! }));
+      }),
+  ),
   DATABASE_URL: z
     .string({ error: "is required (a postgres:// connection string)" })
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
@@ -89,6 +109,7 @@ export function getConfig(env: ConfigVars): Config {
     publicBaseUrl: vars.PUBLIC_BASE_URL,
     trustedOrigins: [...new Set([vars.PUBLIC_BASE_URL, ...vars.TRUSTED_ORIGINS])],
     betterAuthSecret: vars.BETTER_AUTH_SECRET,
+    betterAuthSecrets: vars.BETTER_AUTH_SECRETS,
     databaseUrl: vars.DATABASE_URL,
     neonHttpEndpoint: vars.NEON_HTTP_ENDPOINT,
     accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,

@@ -13,6 +13,7 @@ export const ERROR_TYPES = {
   authorization_error: 403,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
@@ -67,6 +68,8 @@ export function errorTypeForStatus(status: number): ErrorType {
       return "not_found";
     case 409:
       return "conflict";
+    case 412:
+      return "precondition_failed";
     case 413:
       return "payload_too_large";
     case 429:

@@ -2,11 +2,11 @@
 // /api/*, and the web app's static assets (served by Cloudflare before this code for other paths).
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env.ts";
 import { AppError, notFound, onError } from "./errors.ts";
 import { appContext } from "./middleware/context.ts";
+import { apiCors } from "./middleware/cors.ts";
 import { type AuthedEnv, requireJwt } from "./middleware/require-jwt.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -22,18 +22,7 @@ const app = new Hono<AppEnv>();
 
 app.use(requestId());
 app.use("/api/*", appContext);
-app.use(
-  "/api/*",
-  cors({
-    // Only configured origins get CORS headers, and with them credentials; never "*".
-    origin: (origin, c) => (c.var.config.trustedOrigins.includes(origin) ? origin : null),
-    credentials: true,
-    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: ["Content-Type", "Authorization"],
-    exposeHeaders: ["Retry-After", "X-Request-Id", "Location"],
-    maxAge: 600,
-  }),
-);
+app.use("/api/*", apiCors);
 app.use(
   "/api/*",
   bodyLimit({

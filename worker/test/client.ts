@@ -91,7 +91,7 @@ export async function errorBody(res: Response): Promise<{ detail: string; status
 /** Controls the local SQL endpoint (fault injection, round-trip counter). */
 export const sqlEndpoint = {
   url: () => inject("sqlEndpointUrl"),
-  async control(settings: { fault?: string | null; delayMs?: number }): Promise<void> {
+  async control(settings: { fault?: string | null; delayMs?: number; match?: string | null }): Promise<void> {
     const res = await fetch(`${inject("sqlEndpointUrl")}/__control`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -7,7 +7,8 @@ export const TEST_BINDINGS = {
   DATABASE_URL: "postgres://edge:edge@localhost:5432/edge_todo",
   ACCESS_TOKEN_TTL_SECONDS: "60",
   AUTH_RATE_LIMIT: "5/60",
-  DB_TIMEOUT_MS: "1500",
+  // Generous: the race tests queue hundreds of statements on one embedded database.
+  DB_TIMEOUT_MS: "10000",
 } as const;
 
 declare module "vitest" {

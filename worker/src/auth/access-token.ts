@@ -22,45 +22,63 @@ export interface VerifyOptions {
   audience: string;
   /** Reads the public keys from the database; called on a cold cache, an unknown kid, or a stale cache. */
   loadKeys: () => Promise<PublicKeyRow[]>;
+  /** How long a rotated-out key (one with expiresAt) still verifies: the jwt plugin's gracePeriod. */
+  keyGracePeriodSeconds: number;
 }
 
 const ALGORITHMS = ["EdDSA"];
 /** Leeway for clock skew between the isolate that signed and the one that verifies. */
-const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 5;
 /** Longest accepted Authorization header; anything longer is refused before any parsing or crypto. */
 export const MAX_AUTHORIZATION_HEADER_BYTES = 8 * 1024;
 /** Re-read the key set this often even without an unknown kid, so removed keys stop working. */
 const KEY_CACHE_MAX_AGE_MS = 5 * 60_000;
-/** At most one reload per isolate in this window, however many unknown kids arrive. */
-const RELOAD_COOLDOWN_MS = 5_000;
-/** How long a key that has expired still verifies tokens it signed (the jwt plugin's default). */
-const EXPIRED_KEY_GRACE_MS = 30 * 24 * 60 * 60_000;
+/** Key ids as Better Auth makes them; anything else is refused without looking it up. */
+const KID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Reloads caused by unknown kids draw from a small per-isolate bucket, so a stream of made-up kids
+ * costs at most one query a second, while a key created elsewhere (rotation) is found at once.
+ */
+const RELOAD_BUCKET_SIZE = 3;
+const RELOAD_REFILL_MS = 1_000;
+/** A kid found missing is not looked up again for this long. */
+const UNKNOWN_KID_TTL_MS = 60_000;
+const UNKNOWN_KID_MAX_ENTRIES = 1_000;
+
+interface CachedKey {
+  key: CryptoKey;
+  /** Epoch ms after which the key no longer verifies (rotated out, plus the grace period). */
+  validUntil: number;
+}
 
 interface KeySet {
-  keys: Map<string, CryptoKey>;
+  keys: Map<string, CachedKey>;
   loadedAt: number;
 }
 
 let keySet: KeySet | undefined;
 let reloading: Promise<KeySet> | undefined;
+let reloadTokens = RELOAD_BUCKET_SIZE;
+let reloadTokensAt = 0;
+const unknownKids = new Map<string, number>();
 
-async function importKeys(rows: PublicKeyRow[], now: number): Promise<KeySet> {
-  const keys = new Map<string, CryptoKey>();
+async function importKeys(rows: PublicKeyRow[], now: number, graceMs: number): Promise<KeySet> {
+  const keys = new Map<string, CachedKey>();
   for (const row of rows) {
     if ((row.alg ?? "EdDSA") !== "EdDSA") continue;
-    if (row.expiresAt && row.expiresAt.getTime() + EXPIRED_KEY_GRACE_MS < now) continue;
+    const validUntil = row.expiresAt ? row.expiresAt.getTime() + graceMs : Number.POSITIVE_INFINITY;
+    if (validUntil < now) continue;
     const jwk = JSON.parse(row.publicKey) as JWK;
-    keys.set(row.id, (await importJWK({ ...jwk, alg: "EdDSA" }, "EdDSA")) as CryptoKey);
+    keys.set(row.id, { key: (await importJWK({ ...jwk, alg: "EdDSA" }, "EdDSA")) as CryptoKey, validUntil });
   }
   return { keys, loadedAt: now };
 }
 
 /** Loads the key set, sharing one load among concurrent callers. */
-function reload(loadKeys: VerifyOptions["loadKeys"]): Promise<KeySet> {
+function reload(options: VerifyOptions): Promise<KeySet> {
   reloading ??= (async () => {
     try {
-      const rows = await loadKeys();
-      keySet = await importKeys(rows, Date.now());
+      keySet = await importKeys(await options.loadKeys(), Date.now(), options.keyGracePeriodSeconds * 1000);
       return keySet;
     } finally {
       reloading = undefined;
@@ -69,24 +87,40 @@ function reload(loadKeys: VerifyOptions["loadKeys"]): Promise<KeySet> {
   return reloading;
 }
 
-async function keyFor(kid: string | undefined, loadKeys: VerifyOptions["loadKeys"]): Promise<CryptoKey> {
-  const now = Date.now();
-  let current = keySet;
-  if (!current || now - current.loadedAt > KEY_CACHE_MAX_AGE_MS) current = await reload(loadKeys);
-  if (!kid) throw new joseErrors.JWKSNoMatchingKey();
-  let key = current.keys.get(kid);
-  if (!key && now - current.loadedAt > RELOAD_COOLDOWN_MS) {
-    // Possibly a key created since the last load (rotation): look once more.
-    current = await reload(loadKeys);
-    key = current.keys.get(kid);
-  }
-  if (!key) throw new joseErrors.JWKSNoMatchingKey();
-  return key;
+function takeReloadToken(now: number): boolean {
+  reloadTokens = Math.min(RELOAD_BUCKET_SIZE, reloadTokens + Math.floor((now - reloadTokensAt) / RELOAD_REFILL_MS));
+  reloadTokensAt = now;
+  if (reloadTokens < 1) return false;
+  reloadTokens -= 1;
+  return true;
 }
 
-/** Forgets the cached keys (tests, and after this isolate rotates keys itself). */
+function rememberUnknown(kid: string, now: number): void {
+  if (unknownKids.size >= UNKNOWN_KID_MAX_ENTRIES) unknownKids.delete(unknownKids.keys().next().value as string);
+  unknownKids.set(kid, now + UNKNOWN_KID_TTL_MS);
+}
+
+async function keyFor(kid: string | undefined, options: VerifyOptions): Promise<CryptoKey> {
+  if (!kid || !KID_PATTERN.test(kid)) throw new joseErrors.JWKSNoMatchingKey();
+  const now = Date.now();
+  let current = keySet;
+  if (!current || now - current.loadedAt > KEY_CACHE_MAX_AGE_MS) current = await reload(options);
+  let found = current.keys.get(kid);
+  if (!found && (unknownKids.get(kid) ?? 0) < now && takeReloadToken(now)) {
+    // Possibly a key created since the last load (rotation, or the first key): look once more.
+    current = await reload(options);
+    found = current.keys.get(kid);
+    if (!found) rememberUnknown(kid, now);
+  }
+  if (!found || found.validUntil < now) throw new joseErrors.JWKSNoMatchingKey();
+  return found.key;
+}
+
+/** Forgets the cached keys and lookup history (tests, and after this isolate rotates keys itself). */
 export function clearKeyCache(): void {
   keySet = undefined;
+  unknownKids.clear();
+  reloadTokens = RELOAD_BUCKET_SIZE;
 }
 
 /** Extracts the token from `Authorization: Bearer <token>`, or throws a 401 AppError. */
@@ -107,7 +141,7 @@ export function bearerToken(header: string | undefined): string {
 export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessTokenClaims> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, (header) => keyFor(header.kid, options.loadKeys), {
+    ({ payload } = await jwtVerify(token, (header) => keyFor(header.kid, options), {
       algorithms: ALGORITHMS,
       issuer: options.issuer,
       audience: options.audience,

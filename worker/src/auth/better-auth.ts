@@ -8,6 +8,8 @@ import { jwt } from "better-auth/plugins/jwt";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
+import { withAtomicSignUp } from "./atomic-sign-up.ts";
+import { SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 import { describeUnmetRules, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, unmetPasswordRules } from "./password-policy.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -23,7 +25,7 @@ const PASSWORD_FIELDS: Record<string, string> = {
 /** The jwt plugin's options; shared with the signing-key provisioning script. */
 export function jwtPluginOptions(config: Config) {
   return {
-    jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" } },
+    jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, gracePeriod: SIGNING_KEY_GRACE_PERIOD_SECONDS },
     jwt: {
       // Fixed from config, never derived from the request's Host header.
       issuer: config.publicBaseUrl,
@@ -43,11 +45,14 @@ export function createAuth(config: Config, db: Db) {
     baseURL: config.publicBaseUrl,
     basePath: "/api/auth",
     secret: config.betterAuthSecret,
+    // While rotating: encrypt with the first, decrypt with any (see README, "Rotating secrets").
+    ...(config.betterAuthSecrets.length ? { secrets: config.betterAuthSecrets } : {}),
     trustedOrigins: config.trustedOrigins,
-    database: drizzleAdapter(db, {
+    database: drizzleAdapter(withAtomicSignUp(db), {
       provider: "pg",
       schema,
-      // The Neon HTTP driver has no interactive transactions.
+      // The Neon HTTP driver has no interactive transactions; sign-up's two writes are made atomic by
+      // withAtomicSignUp instead.
       transaction: false,
     }),
     emailAndPassword: {
@@ -83,14 +88,19 @@ export function createAuth(config: Config, db: Db) {
         if (ctx.path === "/sign-up/email") requireName(ctx.body?.name);
         const field = PASSWORD_FIELDS[ctx.path];
         const password: unknown = field ? ctx.body?.[field] : undefined;
-        if (typeof password !== "string") return;
-        const unmet = unmetPasswordRules(password);
-        if (unmet.length) {
-          throw new APIError("BAD_REQUEST", {
-            code: "PASSWORD_POLICY",
-            message: describeUnmetRules(unmet),
-            unmetRules: unmet.map((rule) => rule.id),
-          });
+        if (typeof password === "string") {
+          const unmet = unmetPasswordRules(password);
+          if (unmet.length) {
+            throw new APIError("BAD_REQUEST", {
+              code: "PASSWORD_POLICY",
+              message: describeUnmetRules(unmet),
+              unmetRules: unmet.map((rule) => rule.id),
+            });
+          }
+        }
+        // A password change signs out every other session: whoever knew the old password is out.
+        if (ctx.path === "/change-password") {
+          return { context: { body: { ...ctx.body, revokeOtherSessions: true } } };
         }
       }),
     },

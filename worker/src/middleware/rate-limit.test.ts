@@ -1,8 +1,10 @@
 // Sign-in, sign-up and password change are rate limited per client IP, with a counter shared by
 // every isolate (a Durable Object): past the limit, 429 with Retry-After in the standard error shape.
+import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import { BASE, call, freshIp, signUp, uniqueEmail } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
+import worker from "../index.ts";
 
 const MAX = Number(TEST_BINDINGS.AUTH_RATE_LIMIT.split("/")[0]);
 
@@ -32,6 +34,31 @@ describe("sign-in", () => {
 
     const elsewhere = await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, freshIp());
     expect(elsewhere.status).toBe(200);
+  });
+});
+
+describe("the window", () => {
+  test("after the window, the right password works again", async () => {
+    // A 2-second window, through the Worker with that one setting changed.
+    const deployed = { ...env, AUTH_RATE_LIMIT: "2/2" };
+    const user = await signUp();
+    const ip = freshIp();
+    const attempt = (password: string) =>
+      worker.fetch(
+        new Request(`${BASE}/api/auth/sign-in/email`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": ip },
+          body: JSON.stringify({ email: user.email, password }),
+        }),
+        deployed,
+        createExecutionContext(),
+      );
+    expect((await attempt("Wrong-Pass-1")).status).toBe(401);
+    expect((await attempt("Wrong-Pass-1")).status).toBe(401);
+    const limited = await attempt(user.password);
+    expect(limited.status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, Number(limited.headers.get("Retry-After")) * 1000 + 100));
+    expect((await attempt(user.password)).status).toBe(200);
   });
 });
 

@@ -2,6 +2,7 @@
 // token's claims; the database is read only to (re)load public keys, never per request.
 import { createMiddleware } from "hono/factory";
 import { type AccessTokenClaims, bearerToken, verifyAccessToken } from "../auth/access-token.ts";
+import { SIGNING_KEY_GRACE_PERIOD_SECONDS } from "../auth/signing-keys.ts";
 import { jwks } from "../db/schema/index.ts";
 import type { AppEnv } from "../env.ts";
 
@@ -21,6 +22,7 @@ export const requireJwt = createMiddleware<AuthedEnv>(async (c, next) => {
   const user = await verifyAccessToken(token, {
     issuer: config.publicBaseUrl,
     audience: config.publicBaseUrl,
+    keyGracePeriodSeconds: SIGNING_KEY_GRACE_PERIOD_SECONDS,
     loadKeys: () =>
       db.select({ id: jwks.id, publicKey: jwks.publicKey, alg: jwks.alg, expiresAt: jwks.expiresAt }).from(jwks),
   });

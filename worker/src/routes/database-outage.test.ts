@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await sqlEndpoint.control({ fault: null });
+  await sqlEndpoint.control({ fault: null, delayMs: 0 });
 });
 
 async function expect503(res: Response) {
@@ -42,6 +42,29 @@ describe.each(["refuse", "fail", "garble", "hang"])("database fault %s", (fault)
     expect(await (await call("/api/health")).json()).toEqual({ status: "ok", db: "ok" });
     expect((await call("/api/todos", { headers: bearer(user.token) })).status).toBe(200);
   });
+});
+
+test("slower than the timeout: 503 promptly; a retried create with the same Idempotency-Key makes one todo", async () => {
+  const key = crypto.randomUUID();
+  const create = () =>
+    call("/api/todos", {
+      method: "POST",
+      headers: bearer(user.token, { "Content-Type": "application/json", "Idempotency-Key": key }),
+      body: JSON.stringify({ title: "written while slow" }),
+    });
+  // The endpoint delays each round trip past DB_TIMEOUT_MS (1.5 s) and then still runs it, as a slow
+  // database would: the client gives up, the insert commits anyway.
+  await sqlEndpoint.control({ delayMs: 2_500 });
+  await expect503(await create());
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await sqlEndpoint.control({ delayMs: 0 });
+
+  const retry = await create();
+  expect(retry.status).toBe(201);
+  const list = (await (await call("/api/todos", { headers: bearer(user.token) })).json()) as {
+    items: { title: string }[];
+  };
+  expect(list.items.filter((t) => t.title === "written while slow")).toHaveLength(1);
 });
 
 test("the health check answers 200 when the database is fine", async () => {

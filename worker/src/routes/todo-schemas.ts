@@ -3,6 +3,7 @@
 import * as z from "zod";
 import type { ListCursor } from "../db/queries/todos.ts";
 import { type TodoRow, TITLE_MAX_LENGTH } from "../db/schema/index.ts";
+import { AppError } from "../errors.ts";
 
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 50;
@@ -11,7 +12,9 @@ const title = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`);
+  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`)
+  // Postgres text cannot hold NUL, and no control character belongs in a one-line title.
+  .regex(/^\P{Cc}*$/u, "must not contain control characters (line breaks, NUL, …)");
 
 const dueAt = z.iso.datetime({ offset: true }).transform((value) => new Date(value)).nullable();
 
@@ -60,6 +63,7 @@ export interface TodoJson {
   dueAt: string | null;
   createdAt: string;
   updatedAt: string;
+  version: number;
 }
 
 export function toTodoJson(row: TodoRow): TodoJson {
@@ -71,7 +75,37 @@ export function toTodoJson(row: TodoRow): TodoJson {
     dueAt: row.dueAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    version: row.version,
   };
+}
+
+/** The ETag of a todo's current representation: its version. */
+export function etag(row: Pick<TodoRow, "version">): string {
+  return `"${row.version}"`;
+}
+
+/**
+ * The version an If-Match header requires: undefined when absent or `*` (any version will do).
+ * Throws on a value this API never issued.
+ */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  if (!match?.[1]) {
+    throw new AppError("validation_error", 'If-Match must be an ETag from this API, e.g. "3"', { status: 400 });
+  }
+  return Number(match[1]);
+}
+
+/** Idempotency-Key: any printable ASCII, 1–255 characters (e.g. a UUID the client made). */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(header)) {
+    throw new AppError("validation_error", "Idempotency-Key must be 1 to 255 printable ASCII characters", {
+      status: 400,
+    });
+  }
+  return header;
 }
 
 /** Cursors are opaque to clients: base64url of the last row's sort key. */

@@ -38,8 +38,10 @@ describe("create", () => {
       dueAt: "2026-12-24T18:00:00.000Z",
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      version: 1,
     });
     expect(res.headers.get("Location")).toBe(`/api/todos/${todo.id}`);
+    expect(res.headers.get("ETag")).toBe('"1"');
   });
 
   test("appends: each new todo goes after the last", async () => {
@@ -126,7 +128,14 @@ describe("one todo", () => {
     });
     expect(patched.status).toBe(200);
     const updated = (await patched.json()) as TodoJson;
-    expect(updated).toMatchObject({ title: "final", completed: true, position: 2.5, dueAt: "2027-01-01T00:00:00.000Z" });
+    expect(updated).toMatchObject({
+      title: "final",
+      completed: true,
+      position: 2.5,
+      dueAt: "2027-01-01T00:00:00.000Z",
+      version: 2,
+    });
+    expect(patched.headers.get("ETag")).toBe('"2"');
     expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(todo.updatedAt).getTime());
 
     const cleared = (await (await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { dueAt: null })).json()) as TodoJson;

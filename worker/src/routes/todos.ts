@@ -7,8 +7,10 @@ import {
   deleteTodo,
   getTodo,
   listTodos,
+  MAX_TODOS_PER_USER,
   setAllCompleted,
   updateTodo,
+  type WriteResult,
 } from "../db/queries/todos.ts";
 import { AppError } from "../errors.ts";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
@@ -18,7 +20,10 @@ import {
   CompleteAllBody,
   CreateTodoBody,
   encodeCursor,
+  etag,
   ListTodosQuery,
+  parseIdempotencyKey,
+  parseIfMatch,
   TodoId,
   toTodoJson,
   UpdateTodoBody,
@@ -40,8 +45,20 @@ export const todoRoutes = new Hono<AuthedEnv>()
     return c.json({ items: rows.map(toTodoJson), nextCursor: hasMore && last ? encodeCursor(last) : null });
   })
   .post("/", jsonBody(CreateTodoBody), async (c) => {
-    const row = await createTodo(c.var.db, c.var.user.sub, c.req.valid("json"));
-    return c.json(toTodoJson(row), 201, { Location: `${c.req.path.replace(/\/$/, "")}/${row.id}` });
+    const idempotencyKey = parseIdempotencyKey(c.req.header("Idempotency-Key"));
+    const result = await createTodo(c.var.db, c.var.user.sub, { ...c.req.valid("json"), idempotencyKey });
+    if (result.kind === "limit-reached") {
+      throw new AppError("conflict", `You can have at most ${MAX_TODOS_PER_USER} todos; delete some first`);
+    }
+    if (result.kind === "key-reused") {
+      throw new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
+    }
+    const { row } = result;
+    return c.json(toTodoJson(row), 201, {
+      Location: `${c.req.path.replace(/\/$/, "")}/${row.id}`,
+      ETag: etag(row),
+      ...(result.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {}),
+    });
   })
   .post("/complete-all", jsonBody(CompleteAllBody), async (c) => {
     const updated = await setAllCompleted(c.var.db, c.var.user.sub, c.req.valid("json").completed);
@@ -54,15 +71,25 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .get("/:id", async (c) => {
     const row = await getTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")));
     if (!row) throw todoNotFound();
-    return c.json(toTodoJson(row));
+    return c.json(toTodoJson(row), 200, { ETag: etag(row) });
   })
   .patch("/:id", jsonBody(UpdateTodoBody), async (c) => {
-    const row = await updateTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")), c.req.valid("json"));
-    if (!row) throw todoNotFound();
-    return c.json(toTodoJson(row));
+    const id = todoId(c.req.param("id"));
+    const expectedVersion = parseIfMatch(c.req.header("If-Match"));
+    const row = settle(await updateTodo(c.var.db, c.var.user.sub, id, c.req.valid("json"), expectedVersion));
+    return c.json(toTodoJson(row), 200, { ETag: etag(row) });
   })
   .delete("/:id", async (c) => {
-    const deleted = await deleteTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")));
-    if (!deleted) throw todoNotFound();
+    const id = todoId(c.req.param("id"));
+    settle(await deleteTodo(c.var.db, c.var.user.sub, id, parseIfMatch(c.req.header("If-Match"))));
     return c.body(null, 204);
   });
+
+/** The value of a conditional write, or the error that says why it did not happen. */
+function settle<T>(result: WriteResult<T>): T {
+  if (result.kind === "not-found") throw todoNotFound();
+  if (result.kind === "version-mismatch") {
+    throw new AppError("precondition_failed", "The todo changed since you read it; reload it and try again");
+  }
+  return result.value;
+}

@@ -58,47 +58,107 @@ export async function getTodo(db: Db, userId: string, id: string): Promise<TodoR
   return row;
 }
 
+/** Most todos one user may have; a create past it is refused. */
+export const MAX_TODOS_PER_USER = 1000;
+
+export type CreateResult =
+  | { kind: "created"; row: TodoRow }
+  | { kind: "replayed"; row: TodoRow }
+  | { kind: "key-reused"; row: TodoRow }
+  | { kind: "limit-reached" };
+
+/**
+ * Inserts a todo at the end of the user's list in one statement that also enforces the per-user
+ * limit and, with an idempotency key, makes a retried request return the row the first one created.
+ * Only a refused insert costs a second round trip (to tell a replay from the limit).
+ */
 export async function createTodo(
   db: Db,
   userId: string,
-  input: { title: string; dueAt?: Date | null },
-): Promise<TodoRow> {
+  input: { title: string; dueAt?: Date | null; idempotencyKey?: string },
+): Promise<CreateResult> {
+  const dueAt = input.dueAt ? input.dueAt.toISOString() : null;
+  const key = input.idempotencyKey ?? null;
+  // Values in the table's column order (drizzle's insert … select takes every insertable column):
+  // id, user_id, title, completed, position, due_at, created_at, updated_at, version, idempotency_key.
   const [row] = await db
     .insert(todos)
-    .values({
-      userId,
-      title: input.title,
-      dueAt: input.dueAt ?? null,
-      // Appended after the user's last item, computed in the same statement.
-      position: sql`(select coalesce(max(${todos.position}), 0) + 1 from ${todos} where ${todos.userId} = ${userId})`,
+    .select(
+      sql`select gen_random_uuid(), ${userId}, ${input.title}, false, coalesce(max(${todos.position}), 0) + 1,
+        ${dueAt}::timestamptz, now(), now(), 1, ${key}::text
+        from ${todos} where ${todos.userId} = ${userId}
+        having count(*) < ${MAX_TODOS_PER_USER}`,
+    )
+    .onConflictDoNothing({
+      target: [todos.userId, todos.idempotencyKey],
+      where: sql`${todos.idempotencyKey} is not null`,
     })
     .returning();
-  if (!row) throw new Error("INSERT … RETURNING returned no row");
-  return row;
+  if (row) return { kind: "created", row };
+  if (key !== null) {
+    const [existing] = await db
+      .select()
+      .from(todos)
+      .where(and(eq(todos.userId, userId), eq(todos.idempotencyKey, key)));
+    if (existing) {
+      const same = existing.title === input.title && (existing.dueAt?.toISOString() ?? null) === dueAt;
+      return { kind: same ? "replayed" : "key-reused", row: existing };
+    }
+  }
+  return { kind: "limit-reached" };
 }
 
-export async function updateTodo(db: Db, userId: string, id: string, patch: TodoPatch): Promise<TodoRow | undefined> {
+export type WriteResult<T> = { kind: "done"; value: T } | { kind: "not-found" } | { kind: "version-mismatch" };
+
+/** After a conditional write matched nothing: was the row missing, or at another version? */
+async function missOutcome(db: Db, userId: string, id: string, expectedVersion: number | undefined) {
+  if (expectedVersion === undefined) return { kind: "not-found" } as const;
+  const [current] = await db
+    .select({ version: todos.version })
+    .from(todos)
+    .where(and(eq(todos.id, id), eq(todos.userId, userId)));
+  return current ? ({ kind: "version-mismatch" } as const) : ({ kind: "not-found" } as const);
+}
+
+function matches(userId: string, id: string, expectedVersion: number | undefined): SQL | undefined {
+  return and(
+    eq(todos.id, id),
+    eq(todos.userId, userId),
+    expectedVersion === undefined ? undefined : eq(todos.version, expectedVersion),
+  );
+}
+
+/** Applies `patch` if the todo is the user's (and at `expectedVersion`, when given). */
+export async function updateTodo(
+  db: Db,
+  userId: string,
+  id: string,
+  patch: TodoPatch,
+  expectedVersion?: number,
+): Promise<WriteResult<TodoRow>> {
   const [row] = await db
     .update(todos)
-    .set({ ...patch, updatedAt: sql`now()` })
-    .where(and(eq(todos.id, id), eq(todos.userId, userId)))
+    .set({ ...patch, version: sql`${todos.version} + 1`, updatedAt: sql`now()` })
+    .where(matches(userId, id, expectedVersion))
     .returning();
-  return row;
+  return row ? { kind: "done", value: row } : missOutcome(db, userId, id, expectedVersion);
 }
 
-export async function deleteTodo(db: Db, userId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .delete(todos)
-    .where(and(eq(todos.id, id), eq(todos.userId, userId)))
-    .returning({ id: todos.id });
-  return rows.length > 0;
+export async function deleteTodo(
+  db: Db,
+  userId: string,
+  id: string,
+  expectedVersion?: number,
+): Promise<WriteResult<string>> {
+  const [row] = await db.delete(todos).where(matches(userId, id, expectedVersion)).returning({ id: todos.id });
+  return row ? { kind: "done", value: row.id } : missOutcome(db, userId, id, expectedVersion);
 }
 
 /** Marks every one of the user's todos completed (or active); returns how many changed. */
 export async function setAllCompleted(db: Db, userId: string, completed: boolean): Promise<number> {
   const rows = await db
     .update(todos)
-    .set({ completed, updatedAt: sql`now()` })
+    .set({ completed, version: sql`${todos.version} + 1`, updatedAt: sql`now()` })
     .where(and(eq(todos.userId, userId), ne(todos.completed, completed)))
     .returning({ id: todos.id });
   return rows.length;

@@ -1,6 +1,17 @@
 // The todos table: every row belongs to one user and goes when the user does.
 import { sql } from "drizzle-orm";
-import { boolean, check, doublePrecision, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 
 /** Longest title, in characters; shared by request validation and the database check. */
@@ -21,10 +32,17 @@ export const todos = pgTable(
     // Millisecond precision: the list cursor carries createdAt through a JS Date, which has no more.
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    // Bumped by every change; clients send it back in If-Match so a stale tab cannot overwrite.
+    version: integer("version").notNull().default(1),
+    // The Idempotency-Key of the request that created the row: a retried create finds it again.
+    idempotencyKey: text("idempotency_key"),
   },
   (table) => [
     // Serves the list query (one user's items in display order) and its keyset cursor.
     index("todos_user_order_idx").on(table.userId, table.position, table.createdAt, table.id),
+    uniqueIndex("todos_user_idempotency_key_idx")
+      .on(table.userId, table.idempotencyKey)
+      .where(sql`${table.idempotencyKey} is not null`),
     // The API validates titles first; this keeps any other writer honest.
     check("todos_title_length", sql`char_length(${table.title}) between 1 and ${sql.raw(String(TITLE_MAX_LENGTH))}`),
   ],

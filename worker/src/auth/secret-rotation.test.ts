@@ -1,0 +1,65 @@
+// Rotating BETTER_AUTH_SECRET without locking anyone out of signing: the stored signing keys are
+// encrypted with it, so the old secret stays able to decrypt (BETTER_AUTH_SECRETS) until a key made
+// under the new one has taken over. (Exclusive project: it rotates the signing key.)
+import { createExecutionContext, env } from "cloudflare:test";
+import { afterAll, expect, test } from "vitest";
+import { BASE, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { getConfig } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import worker from "../index.ts";
+import { createAuth, jwtPluginOptions } from "./better-auth.ts";
+import { clearKeyCache } from "./access-token.ts";
+import { rotateSigningKey } from "./signing-keys.ts";
+
+const OLD = env.BETTER_AUTH_SECRET;
+const NEW = "the-new-secret-after-rotation-0123456789abcdef";
+
+// Leave the database as the other tests expect it: signing with a key the test secret can decrypt.
+afterAll(async () => {
+  const { config } = deployedWith({ BETTER_AUTH_SECRET: OLD });
+  const db = createDb(config);
+  await rotateSigningKey(createAuth(config, db), db, jwtPluginOptions(config));
+  clearKeyCache();
+});
+
+/** The Worker as deployed with these secret settings. */
+function deployedWith(vars: { BETTER_AUTH_SECRET: string; BETTER_AUTH_SECRETS?: string }) {
+  const deployed = { ...env, ...vars };
+  const fetch = (path: string, init: RequestInit = {}) =>
+    worker.fetch(new Request(new URL(path, BASE), init), deployed, createExecutionContext());
+  return {
+    config: getConfig(deployed),
+    /** Signs up (or in) and asks for an access token; returns the token endpoint's status. */
+    async tokenStatus(email: string): Promise<number> {
+      const body = JSON.stringify({ name: "Rotating", email, password: STRONG_PASSWORD });
+      const headers = { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": freshIp() };
+      let res = await fetch("/api/auth/sign-up/email", { method: "POST", headers, body });
+      if (res.status === 409) res = await fetch("/api/auth/sign-in/email", { method: "POST", headers, body });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+      const cookie = res.headers.getSetCookie().find((c) => c.includes("session_token="))!.split(";")[0]!;
+      return (await fetch("/api/auth/token", { headers: { Cookie: cookie } })).status;
+    },
+  };
+}
+
+test("rotate BETTER_AUTH_SECRET: the old secret keeps decrypting until a new key takes over", async () => {
+  const email = uniqueEmail("rotation");
+  const before = deployedWith({ BETTER_AUTH_SECRET: OLD });
+  expect(await before.tokenStatus(email)).toBe(200);
+
+  // The wrong way: replace the secret outright. The stored key cannot be decrypted: no tokens.
+  expect(await deployedWith({ BETTER_AUTH_SECRET: NEW }).tokenStatus(email)).toBe(500);
+
+  // Step 1: the new secret first (it encrypts), the old one still decrypts.
+  const during = deployedWith({ BETTER_AUTH_SECRET: OLD, BETTER_AUTH_SECRETS: `2:${NEW},1:${OLD}` });
+  expect(await during.tokenStatus(email)).toBe(200);
+
+  // Step 2: rotate the signing key; the new key is encrypted with the new secret.
+  const db = createDb(during.config);
+  await rotateSigningKey(createAuth(during.config, db), db, jwtPluginOptions(during.config));
+  expect(await during.tokenStatus(email)).toBe(200);
+
+  // Step 3 (after the key grace period): the old secret can go.
+  const after = deployedWith({ BETTER_AUTH_SECRET: NEW, BETTER_AUTH_SECRETS: `2:${NEW}` });
+  expect(await after.tokenStatus(email)).toBe(200);
+});

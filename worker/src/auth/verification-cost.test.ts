@@ -1,0 +1,82 @@
+// What verifying access tokens costs in database round trips: nothing once the keys are cached, and
+// only a bounded few however much garbage arrives. (Runs in the exclusive project: it counts every
+// round trip the SQL endpoint serves, so no other test file may share it.)
+import { env } from "cloudflare:workers";
+import { resolveSigningKey } from "better-auth/plugins/jwt";
+import { SignJWT } from "jose";
+import { beforeAll, expect, test } from "vitest";
+import { bearer, call, signedInUser, sqlEndpoint, type TestUser } from "../../test/client.ts";
+import { TEST_BINDINGS } from "../../test/settings.ts";
+import { getConfig } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import { createAuth, jwtPluginOptions } from "./better-auth.ts";
+
+let user: TestUser & { token: string };
+let ourKey: CryptoKey;
+
+beforeAll(async () => {
+  user = await signedInUser();
+  const config = getConfig(env);
+  const context = await createAuth(config, createDb(config)).$context;
+  ourKey = (await resolveSigningKey({ context } as never, jwtPluginOptions(config)))!.privateKey as CryptoKey;
+  // Warm this isolate's key cache, as any isolate that has served a request has.
+  expect((await call("/api/me", { headers: bearer(user.token) })).status).toBe(200);
+});
+
+function tokenWithKid(kid: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sub: user.id, iat: now, exp: now + 60 })
+    .setProtectedHeader({ alg: "EdDSA", kid })
+    .setIssuer(TEST_BINDINGS.PUBLIC_BASE_URL)
+    .setAudience(TEST_BINDINGS.PUBLIC_BASE_URL)
+    .sign(ourKey);
+}
+
+async function roundTripsDuring(work: () => Promise<unknown>): Promise<number> {
+  const before = (await sqlEndpoint.stats()).roundTrips;
+  await work();
+  return (await sqlEndpoint.stats()).roundTrips - before;
+}
+
+test("valid tokens cost no database round trip", async () => {
+  const trips = await roundTripsDuring(async () => {
+    for (let i = 0; i < 10; i++) expect((await call("/api/me", { headers: bearer(user.token) })).status).toBe(200);
+  });
+  expect(trips).toBe(0);
+});
+
+test("malformed kids never reach the database", async () => {
+  const trips = await roundTripsDuring(async () => {
+    for (const kid of ["../x", "' OR 1=1 --", "k".repeat(100), "a b", "%00"]) {
+      expect((await call("/api/me", { headers: bearer(await tokenWithKid(kid)) })).status).toBe(401);
+    }
+  });
+  expect(trips).toBe(0);
+});
+
+test("a flood of made-up kids costs at most the reload bucket (3 queries)", async () => {
+  const trips = await roundTripsDuring(() =>
+    Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const res = await call("/api/me", { headers: bearer(await tokenWithKid(crypto.randomUUID())) });
+        expect(res.status).toBe(401);
+      }),
+    ),
+  );
+  expect(trips).toBeGreaterThanOrEqual(1);
+  expect(trips).toBeLessThanOrEqual(3);
+});
+
+test("the same unknown kid again is answered from memory", async () => {
+  const kid = "NoSuchKeyId0123456789abcdefghijk";
+  // Let the reload bucket refill after the flood above, so the first sighting does look it up.
+  await new Promise((resolve) => setTimeout(resolve, 3_100));
+  const token = await tokenWithKid(kid);
+  expect(await roundTripsDuring(() => call("/api/me", { headers: bearer(token) }))).toBe(1);
+  const trips = await roundTripsDuring(async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await call("/api/me", { headers: bearer(token) })).status).toBe(401);
+    }
+  });
+  expect(trips).toBe(0);
+});
