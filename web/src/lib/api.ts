@@ -1,0 +1,213 @@
+// The one client of the todo API. Built on @better-fetch/fetch: its `auth` option attaches the
+// bearer token, a plugin refreshes the token and replays the request once after a 401, its
+// exponential retry strategy retries idempotent requests on 502/503/504 and on network failures
+// (honouring Retry-After), and every failure becomes a typed ApiError.
+import { type BetterFetchPlugin, createFetch, type ExponentialRetry } from "@better-fetch/fetch";
+import { ApiError, type FetchErrorResult, NETWORK_FAILURE, parseRetryAfter, toApiError } from "./api-error.ts";
+import { SessionGoneError, type TokenManager } from "./token-manager.ts";
+
+/** A todo as the API returns it (worker/src/routes/todo-schemas.ts, TodoJson). */
+export interface Todo {
+  id: string;
+  title: string;
+  completed: boolean;
+  position: number;
+  dueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type TodoPatch = Partial<Pick<Todo, "title" | "completed" | "position" | "dueAt">>;
+
+interface TodoPage {
+  items: Todo[];
+  nextCursor: string | null;
+}
+
+export interface RetryPolicy {
+  /** First backoff; doubled on each further retry. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the user gets the error (and a retry button). */
+  maxRetryAfterMs: number;
+}
+
+export interface ApiClientOptions {
+  /** The API's root, e.g. "/api". */
+  baseURL: string;
+  tokens: Pick<TokenManager, "getToken" | "refresh" | "expire">;
+  retry?: RetryPolicy;
+  fetch?: typeof fetch;
+  /** Waits the part of a Retry-After the backoff does not cover (injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Logs every request and response to the console; development builds only (default on there). */
+  log?: boolean;
+}
+
+/** At most 3 tries: the first and two retries. */
+const MAX_RETRIES = 2;
+const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 10_000 };
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+const PAGE_SIZE = 100;
+
+const sessionExpired = (detail: string, cause: unknown) =>
+  new ApiError({ status: 401, errorType: "authentication_error", detail, sessionExpired: true, cause });
+const retryAfterMs = (response: Response) => (parseRetryAfter(response.headers.get("Retry-After")) ?? 0) * 1000;
+const bearerOf = (headers: Headers) => headers.get("authorization")?.replace(/^Bearer\s+/i, "");
+
+/** 401 → one token refresh (shared with other tabs) and one replay; the replay's answer stands. */
+function refreshOnUnauthorized(tokens: ApiClientOptions["tokens"], send: typeof fetch): BetterFetchPlugin {
+  return {
+    id: "edge-todo:refresh-on-401",
+    name: "Refresh the access token once after a 401",
+    hooks: {
+      async onResponse({ response, request }) {
+        if (response.status !== 401) return;
+        // Throws SessionGoneError when the session cookie no longer gets a token.
+        const token = await tokens.refresh(bearerOf(request.headers));
+        const headers = new Headers(request.headers);
+        headers.set("authorization", `Bearer ${token}`);
+        return send(request.url, { ...(request as RequestInit), headers });
+      },
+    },
+  };
+}
+
+function requestLogger(): BetterFetchPlugin {
+  const started = new WeakMap<object, number>();
+  return {
+    id: "edge-todo:log",
+    name: "Development request log",
+    hooks: {
+      onRequest(context) {
+        started.set(context, performance.now());
+        console.debug(`[api] → ${context.method} ${String(context.url)}`);
+      },
+      onResponse({ request, response }) {
+        const ms = Math.round(performance.now() - (started.get(request) ?? performance.now()));
+        console.debug(`[api] ← ${response.status} ${request.method} ${String(request.url)} (${ms} ms)`);
+      },
+    },
+  };
+}
+
+export function createApiClient(options: ApiClientOptions) {
+  const { tokens } = options;
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  // better-fetch retries responses, not rejected fetches: a request that got no answer becomes a
+  // stand-in 503 so the same retry strategy covers it; toApiError maps it back to a network error.
+  const send: typeof fetch = async (input, init) => {
+    try {
+      return await fetchImpl(input, init);
+    } catch (error) {
+      if (init?.signal?.aborted) throw error;
+      return new Response(null, { status: 503, statusText: NETWORK_FAILURE });
+    }
+  };
+
+  const retry: ExponentialRetry = {
+    type: "exponential",
+    attempts: MAX_RETRIES,
+    baseDelay: policy.baseDelayMs,
+    maxDelay: policy.maxDelayMs,
+    shouldRetry: (response) =>
+      response !== null && RETRYABLE_STATUSES.has(response.status) && retryAfterMs(response) <= policy.maxRetryAfterMs,
+  };
+
+  const $fetch = createFetch({
+    baseURL: options.baseURL,
+    customFetchImpl: send,
+    auth: { type: "Bearer", token: () => tokens.getToken() },
+    // import.meta.env.DEV is false in production builds, so the logger is not even shipped there.
+    plugins: [
+      refreshOnUnauthorized(tokens, send),
+      ...(import.meta.env.DEV && options.log !== false ? [requestLogger()] : []),
+    ],
+  });
+
+  async function call<T>(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    init: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; idempotent: boolean },
+  ): Promise<T> {
+    let failedHeaders: Headers | undefined;
+    let result: { data: T; error: null } | { data: null; error: FetchErrorResult };
+    try {
+      result = (await $fetch<T>(path, {
+        method,
+        body: init.body,
+        query: init.query,
+        headers: init.headers,
+        // Only requests that can safely run twice.
+        retry: init.idempotent ? retry : undefined,
+        async onRetry({ response, request }) {
+          // The strategy waits the backoff; make up the rest of a longer Retry-After.
+          const attempt = (request as { retryAttempt?: number }).retryAttempt ?? 0;
+          const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+          const extra = retryAfterMs(response) - backoff;
+          if (extra > 0) await sleep(extra);
+        },
+        onError({ response }) {
+          failedHeaders = response.headers;
+        },
+      })) as typeof result;
+    } catch (error) {
+      // From the token: the session is gone (SessionGoneError), or /api/auth/token failed (ApiError).
+      // Anything else is a bug or an abort, and is not dressed up as an API error.
+      if (error instanceof SessionGoneError) {
+        // Usually the expiry flow has run already (this tab's refresh found out); if another tab
+        // found out while this one waited for its token, it runs here, once.
+        tokens.expire();
+        throw sessionExpired("The session has ended", error);
+      }
+      throw error;
+    }
+    if (result.error) {
+      const error = toApiError(result.error, failedHeaders);
+      if (error.status !== 401) throw error;
+      // Refused even with a freshly issued token: nothing but signing in again can help.
+      tokens.expire();
+      throw sessionExpired(error.detail, error);
+    }
+    return result.data;
+  }
+
+  const todoPath = (id: string) => `/todos/${encodeURIComponent(id)}`;
+
+  return {
+    todos: {
+      /** Every todo of the signed-in user, in order (following the API's cursor pages). */
+      async list(): Promise<Todo[]> {
+        const items: Todo[] = [];
+        let cursor: string | null = null;
+        do {
+          const query: Record<string, string> = { limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) };
+          const page: TodoPage = await call<TodoPage>("GET", "/todos", { query, idempotent: true });
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return items;
+      },
+      // One key per todo the user adds, the same on every retry: the Worker answers a repeated key
+      // with the todo it already created, so a retry after a lost answer cannot make a second one.
+      create: (title: string) =>
+        call<Todo>("POST", "/todos", {
+          body: { title },
+          headers: { "Idempotency-Key": crypto.randomUUID() },
+          idempotent: true,
+        }),
+      // The patch sets absolute values, so replaying it is harmless.
+      update: (id: string, patch: TodoPatch) => call<Todo>("PATCH", todoPath(id), { body: patch, idempotent: true }),
+      remove: (id: string) => call<void>("DELETE", todoPath(id), { idempotent: true }),
+      completeAll: (completed: boolean) =>
+        call<{ updated: number }>("POST", "/todos/complete-all", { body: { completed }, idempotent: true }),
+      clearCompleted: () =>
+        call<{ deleted: number }>("DELETE", "/todos", { query: { status: "completed" }, idempotent: true }),
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,25 @@
+// The web app's build: SolidJS compiled by vite-plugin-solid into web/dist, which the Worker serves
+// as static assets. The dev server (`npm run dev`, dev/dev.ts) proxies /api to `wrangler dev`.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+import solid from "vite-plugin-solid";
+import { sizeBudget } from "./build/size-budget.ts";
+
+/** index.html's scripts and preloads, gzipped: the JavaScript a first visit must load. */
+const INITIAL_JS_BUDGET_BYTES = 40 * 1024;
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  plugins: [solid(), sizeBudget({ initialJsBytes: INITIAL_JS_BUDGET_BYTES })],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    // Every browser that runs this app supports <link rel="modulepreload">; the polyfill is dead weight.
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+});
