@@ -26,6 +26,12 @@ export interface VerifyOptions {
   keyGracePeriodSeconds: number;
 }
 
+/**
+ * How long a rotated-out signing key keeps verifying (and stays in the JWKS). Any grace longer than
+ * the access-token lifetime lets every token it signed run out naturally.
+ */
+export const SIGNING_KEY_GRACE_PERIOD_SECONDS = 24 * 60 * 60;
+
 const ALGORITHMS = ["EdDSA"];
 /** Leeway for clock skew between the isolate that signed and the one that verifies. */
 export const CLOCK_TOLERANCE_SECONDS = 5;

@@ -9,7 +9,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
 import { withAtomicSignUp } from "./atomic-sign-up.ts";
-import { SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
+import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 import { describeUnmetRules, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, unmetPasswordRules } from "./password-policy.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -26,6 +26,7 @@ const PASSWORD_FIELDS: Record<string, string> = {
 export function jwtPluginOptions(config: Config) {
   return {
     jwks: { keyPairConfig: { alg: "EdDSA", crv: "Ed25519" }, gracePeriod: SIGNING_KEY_GRACE_PERIOD_SECONDS },
+    adapter: cachedKeyStore,
     jwt: {
       // Fixed from config, never derived from the request's Host header.
       issuer: config.publicBaseUrl,
@@ -73,6 +74,9 @@ export function createAuth(config: Config, db: Db) {
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     advanced: {
+      // One query for a session with its user (token endpoint) and a user with its accounts
+      // (sign-in), through the drizzle relations in db/schema/auth.ts.
+      database: { joins: true },
       ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
       useSecureCookies: config.publicBaseUrl.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },

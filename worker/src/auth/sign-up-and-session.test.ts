@@ -133,6 +133,25 @@ describe("sessions are long-lived and sliding", () => {
   });
 });
 
+describe("the session token stays in its httpOnly cookie", () => {
+  test("sign-up, sign-in and get-session do not repeat it in their JSON", async () => {
+    const email = uniqueEmail();
+    const signUpRes = await authPost("/api/auth/sign-up/email", { name: "Quiet", email, password: STRONG_PASSWORD });
+    const signInRes = await authPost("/api/auth/sign-in/email", { email, password: STRONG_PASSWORD });
+    const cookie = sessionCookie(signInRes);
+    const sessionToken = decodeURIComponent(cookie.split("=")[1]!).split(".")[0]!;
+    const session = await call("/api/auth/get-session", { headers: { Cookie: cookie } });
+    for (const res of [signUpRes, signInRes, session]) {
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toContain(sessionToken);
+      expect(JSON.parse(text)).not.toHaveProperty("token");
+    }
+    // The cookie itself still works.
+    expect((await call("/api/auth/token", { headers: { Cookie: cookie } })).status).toBe(200);
+  });
+});
+
 describe("access tokens", () => {
   test("GET /api/auth/token returns an EdDSA JWT with exactly the promised claims", async () => {
     const user = await signUp();

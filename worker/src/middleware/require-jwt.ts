@@ -1,8 +1,12 @@
 // Guards the todo API: a valid access JWT in `Authorization: Bearer`, or 401. Sets `user` from the
 // token's claims; the database is read only to (re)load public keys, never per request.
 import { createMiddleware } from "hono/factory";
-import { type AccessTokenClaims, bearerToken, verifyAccessToken } from "../auth/access-token.ts";
-import { SIGNING_KEY_GRACE_PERIOD_SECONDS } from "../auth/signing-keys.ts";
+import {
+  type AccessTokenClaims,
+  bearerToken,
+  SIGNING_KEY_GRACE_PERIOD_SECONDS,
+  verifyAccessToken,
+} from "../auth/access-token.ts";
 import { jwks } from "../db/schema/index.ts";
 import type { AppEnv } from "../env.ts";
 

@@ -1,8 +1,8 @@
 // /api/auth/*: Better Auth's own endpoints, behind the Worker's rate limiter, with every error
 // response given the API's error fields (detail, status_code, error_type) beside Better Auth's
-// own `code` and `message`, so a client parses one shape everywhere.
+// own `code` and `message`, so a client parses one shape everywhere, and without the session token
+// in response bodies: it lives in the httpOnly cookie, out of reach of page scripts.
 import { Hono } from "hono";
-import { createAuth } from "../auth/better-auth.ts";
 import type { AppEnv } from "../env.ts";
 import { errorTypeForStatus } from "../errors.ts";
 import { rateLimitAuth } from "../middleware/rate-limit.ts";
@@ -19,9 +19,33 @@ export const RATE_LIMITED_AUTH_PATHS = ["/sign-in/email", "/sign-up/email", "/ch
 export const authRoutes = new Hono<AppEnv>()
   .on("POST", RATE_LIMITED_AUTH_PATHS, rateLimitAuth)
   .on(["GET", "POST"], "/*", async (c) => {
+    // Loaded on the first auth request, not at startup: the todo API never needs Better Auth, and its
+    // module graph (hundreds of zod schemas built at load) is most of the Worker's startup time.
+    const { createAuth } = await import("../auth/better-auth.ts");
     const auth = createAuth(c.var.config, c.var.db);
-    return withErrorFields(await auth.handler(c.req.raw));
+    const response = await auth.handler(c.req.raw);
+    if (response.status >= 400) return withErrorFields(response);
+    return TOKEN_BEARING_PATHS.has(c.req.path) ? withoutSessionToken(response) : response;
   });
+
+/**
+ * Successful answers that repeat the session token in their JSON (Better Auth returns it for
+ * clients that keep it themselves). This app's clients use the cookie, so the copy goes. The
+ * session list keeps its tokens: revoking one session names it by token.
+ */
+const TOKEN_BEARING_PATHS = new Set(["/api/auth/sign-in/email", "/api/auth/sign-up/email", "/api/auth/get-session"]);
+
+async function withoutSessionToken(response: Response): Promise<Response> {
+  if (!response.headers.get("Content-Type")?.includes("application/json")) return response;
+  const body: unknown = await response.clone().json().catch(() => undefined);
+  if (!body || typeof body !== "object") return response;
+  const record = body as { token?: unknown; session?: { token?: unknown } | null };
+  delete record.token;
+  if (record.session && typeof record.session === "object") delete record.session.token;
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  return new Response(JSON.stringify(record), { status: response.status, headers });
+}
 
 async function withErrorFields(response: Response): Promise<Response> {
   if (response.status < 400) return response;

@@ -1,6 +1,7 @@
 // Better Auth's tables (user, session, account, verification) and the jwt plugin's jwks table, in the
 // shape Better Auth's CLI generates for drizzle + pg. `auth-schema.test.ts` keeps it in step with
 // Better Auth's own schema check, so an upgrade that adds a field fails a test instead of a request.
+import { relations } from "drizzle-orm";
 import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const user = pgTable("user", {
@@ -85,3 +86,18 @@ export const jwks = pgTable("jwks", {
   alg: text("alg"),
   crv: text("crv"),
 });
+
+// Relations let Better Auth read a session with its user, and a user with its accounts, in one
+// query each (advanced.database.joins): the token endpoint and sign-in each save a round trip.
+export const userRelations = relations(user, ({ many }) => ({
+  sessions: many(session),
+  accounts: many(account),
+}));
+
+export const sessionRelations = relations(session, ({ one }) => ({
+  user: one(user, { fields: [session.userId], references: [user.id] }),
+}));
+
+export const accountRelations = relations(account, ({ one }) => ({
+  user: one(user, { fields: [account.userId], references: [user.id] }),
+}));
