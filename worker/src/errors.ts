@@ -5,7 +5,6 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "./config.ts";
 import { classifyDatabaseError, describeDatabaseError } from "./db/errors.ts";
-import type { AppEnv } from "./env.ts";
 
 export const ERROR_TYPES = {
   validation_error: 422,
@@ -111,12 +110,15 @@ export function toAppError(err: unknown, requestId: string): AppError {
   return new AppError("internal_error", "Internal server error");
 }
 
-export function onError(err: unknown, c: Context<AppEnv>): Response {
+/** Any app whose context carries the request id (generic, so Node tooling can import this module). */
+type WithRequestId = { Variables: { requestId: string } };
+
+export function onError<E extends WithRequestId>(err: unknown, c: Context<E>): Response {
   const appError = toAppError(err, c.get("requestId"));
   return c.json(appError.toBody(), appError.status, appError.headers);
 }
 
-export function notFound(c: Context<AppEnv>): Response {
+export function notFound<E extends WithRequestId>(c: Context<E>): Response {
   return c.json(new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`).toBody(), 404);
 }
 
