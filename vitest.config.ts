@@ -54,6 +54,8 @@ function workerProject(
 
 export default defineConfig({
   test: {
+    // The Worker logs one line per request; in test output that is noise (headers-and-logs.test.ts checks it).
+    onConsoleLog: (log) => !log.includes('"msg":"request"'),
     projects: [
       workerProject("worker", ["worker/**/*.test.ts"], { exclude: EXCLUSIVE_TESTS }),
       // A short database timeout, so the tests of a hung database finish quickly.

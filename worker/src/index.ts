@@ -7,6 +7,8 @@ import type { AppEnv } from "./env.ts";
 import { AppError, notFound, onError } from "./errors.ts";
 import { appContext } from "./middleware/context.ts";
 import { apiCors } from "./middleware/cors.ts";
+import { requestLog } from "./middleware/request-log.ts";
+import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { type AuthedEnv, requireJwt } from "./middleware/require-jwt.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -21,7 +23,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 const app = new Hono<AppEnv>();
 
 app.use(requestId());
+app.use("/api/*", requestLog);
 app.use("/api/*", appContext);
+app.use("/api/*", apiSecurityHeaders);
 app.use("/api/*", apiCors);
 app.use(
   "/api/*",

@@ -1,0 +1,81 @@
+// Operations: every API response carries security headers and a request id, each request is one
+// structured log line with that id, and no password, token or cookie ever reaches the logs.
+import { createExecutionContext, env } from "cloudflare:test";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { accessToken, BASE, call, freshIp, sessionCookie, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import worker from "../index.ts";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("security headers", () => {
+  test("API answers cannot be framed, sniffed or run as a page", async () => {
+    for (const res of [await call("/api/health"), await call("/api/todos"), await call("/api/auth/get-session")]) {
+      expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+      expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(res.headers.get("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
+      // http://localhost: no HSTS.
+      expect(res.headers.get("Strict-Transport-Security")).toBeNull();
+    }
+  });
+
+  test("HSTS wherever the app is served over HTTPS", async () => {
+    const deployed = { ...env, PUBLIC_BASE_URL: "https://todo.example.com" };
+    const res = await worker.fetch(new Request("https://todo.example.com/api/health"), deployed, createExecutionContext());
+    expect(res.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d{7,}/);
+  });
+});
+
+describe("logs", () => {
+  function captureLogs(): string[] {
+    const lines: string[] = [];
+    for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      });
+    }
+    return lines;
+  }
+
+  test("one JSON line per request, with the request id the client got", async () => {
+    const lines = captureLogs();
+    const res = await call("/api/todos", { headers: { "X-Request-Id": "trace-me-123" } });
+    expect(res.headers.get("X-Request-Id")).toBe("trace-me-123");
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toContainEqual(
+      expect.objectContaining({ msg: "request", requestId: "trace-me-123", method: "GET", path: "/api/todos", status: 401 }),
+    );
+  });
+
+  test("no password, token or cookie in any log line", async () => {
+    const lines = captureLogs();
+    const email = uniqueEmail("logs");
+    const password = `${STRONG_PASSWORD}-Secret42`;
+    const headers = { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": freshIp() };
+    const signUp = await call("/api/auth/sign-up/email", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "Logged", email, password }),
+    });
+    const cookie = sessionCookie(signUp);
+    await call("/api/auth/sign-in/email", { method: "POST", headers, body: JSON.stringify({ email, password: "Wrong-1-pass" }) });
+    const token = await accessToken({ cookie });
+    await call(`/api/todos?access_token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
+    await call("/api/todos", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: '{"title": broken',
+    });
+    await call("/api/me", { headers: { Authorization: `Bearer ${token}x` } });
+
+    const logged = lines.join("\n");
+    expect(lines.length).toBeGreaterThan(4);
+    const sessionToken = decodeURIComponent(cookie.split("=")[1]!);
+    for (const secret of [password, "Wrong-1-pass", token, sessionToken, sessionToken.split(".")[0]!, cookie]) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+});
