@@ -1,0 +1,77 @@
+// `npm run deploy`: builds the web app, checks the migrations, then `wrangler deploy` (the Worker
+// and web/dist as its assets, one origin). `npm run deploy -- --dry-run` does everything but the
+// upload, offline; CI runs it. Other arguments go to wrangler.
+//
+// Production settings come from the environment so wrangler.toml can keep local defaults:
+//   PUBLIC_BASE_URL (required for a real deploy), TRUSTED_ORIGINS (optional) become Worker vars;
+//   DATABASE_URL (optional) lets the script confirm the database has every migration applied.
+// Secrets (BETTER_AUTH_SECRET, DATABASE_URL) are set once with `wrangler secret put`.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { getConfig } from "../worker/src/config.ts";
+import { root } from "./local-stack.ts";
+
+const args = process.argv.slice(2);
+const dryRun = args.includes("--dry-run");
+
+function run(command: string, commandArgs: string[]): void {
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function fail(message: string): never {
+  console.error(`\n✖ ${message}`);
+  process.exit(1);
+}
+
+// 1. The settings this deploy gives the Worker, checked as the Worker will check them.
+const publicBaseUrl = process.env.PUBLIC_BASE_URL;
+const vars: Record<string, string> = {};
+if (publicBaseUrl) vars.PUBLIC_BASE_URL = publicBaseUrl;
+if (process.env.TRUSTED_ORIGINS) vars.TRUSTED_ORIGINS = process.env.TRUSTED_ORIGINS;
+if (!publicBaseUrl) {
+  const message = "PUBLIC_BASE_URL is not set: the Worker would keep wrangler.toml's http://localhost:8787";
+  if (!dryRun) fail(`${message}. Run as PUBLIC_BASE_URL=https://your.domain npm run deploy.`);
+  console.warn(`! ${message} (fine for a dry run).`);
+} else {
+  try {
+    // Placeholders for the secrets, which only Cloudflare holds; the rest is checked for real.
+    getConfig({ ...vars, BETTER_AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgres://checked-at-runtime" });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!dryRun && !publicBaseUrl.startsWith("https://")) fail(`PUBLIC_BASE_URL must be https:// in production, not ${publicBaseUrl}`);
+}
+
+// 2. Schema and migrations agree; with DATABASE_URL, the database has them all.
+run("npm", ["run", "--silent", "db:check"]);
+if (process.env.DATABASE_URL) {
+  const journal = JSON.parse(readFileSync(`${root}/migrations/meta/_journal.json`, "utf8")) as { entries: unknown[] };
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const applied = await client
+      .query<{ count: string }>("select count(*) from drizzle.__drizzle_migrations")
+      .then((r) => Number(r.rows[0]?.count ?? 0))
+      .catch(() => 0);
+    if (applied < journal.entries.length) {
+      fail(`the database has ${applied} of ${journal.entries.length} migrations: run \`npm run db:migrate\` first.`);
+    }
+    console.log(`database: all ${applied} migrations applied`);
+  } finally {
+    await client.end();
+  }
+} else {
+  console.warn("! DATABASE_URL is not set: not checking that the database has every migration.");
+}
+
+// 3. The web app, then the Worker with it.
+run("npm", ["run", "--silent", "build:web"]);
+const outdir = dryRun && !args.includes("--outdir") ? ["--outdir", "dist/worker"] : [];
+run("wrangler", [
+  "deploy",
+  ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+  ...outdir,
+  ...args,
+]);
