@@ -2,6 +2,7 @@
 // Starts its own `npm start` on E2E_PORT (default 8791) with a temporary database and wrangler
 // state and a 5-second access-token lifetime, runs web/e2e/*.e2e.ts with Node's test runner one
 // file at a time, then stops the whole stack. Screenshots and the server log: test-artifacts/e2e/.
+// `npm run test:e2e -- two-tabs conflicts` runs only the files whose names contain one of the words.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Short enough that the tests outlive several tokens, long enough to act within one. */
 const tokenTtlSeconds = 5;
 const artifacts = join(root, "test-artifacts", "e2e");
+const only = process.argv.slice(2);
 
 if (!existsSync(chromium)) {
   console.error(`No Chromium at ${chromium}. Install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
@@ -79,6 +81,7 @@ try {
   console.log(`✔ stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const files = readdirSync(join(root, "web/e2e"))
     .filter((name) => name.endsWith(".e2e.ts"))
+    .filter((name) => only.length === 0 || only.some((word) => name.includes(word)))
     .sort()
     .map((name) => join("web/e2e", name));
   const tests = spawn(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files], {

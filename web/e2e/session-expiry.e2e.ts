@@ -1,6 +1,6 @@
 // When the session itself is gone (the refresh gets a 401), the app says so on the sign-in page and
 // gives the user back what they were typing once they sign in again. And when the server cannot be
-// reached, requests are retried, then a banner offers Retry.
+// reached, requests are retried, then a banner offers Retry, which sends the change again.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -49,11 +49,11 @@ test("expired session: sign-in says so, and the unsaved todo text is restored af
   await settled(page, log);
 });
 
-test("server unreachable: the change is retried, rolled back with a message, and a banner offers Retry", async () => {
+test("server unreachable: the change is retried, rolled back with a message, and the banner's Retry re-sends it", async () => {
   await page.route("**/api/todos/**", (route) => route.abort("connectionrefused"));
   const since = Date.now();
   await page.getByRole("button", { name: "Complete all" }).click();
-  await page.getByText("Can't reach the server —").waitFor({ timeout: 15_000 });
+  await page.getByText("Can't reach the server — not saved: complete all.").waitFor({ timeout: 15_000 });
   await page.getByText(`Couldn't complete all todos: Can't reach the server.`, { exact: false }).waitFor();
   // Rolled back: nothing shows as done that the server did not record.
   assert.equal(await page.locator(".count").textContent(), "2 items left");
@@ -64,7 +64,7 @@ test("server unreachable: the change is retried, rolled back with a message, and
   await page.unroute("**/api/todos/**");
   await page.getByRole("button", { name: "Retry" }).click();
   await page.getByText("Can't reach the server —").waitFor({ state: "detached" });
-  await page.getByRole("button", { name: "Complete all" }).click();
   await page.locator(".count", { hasText: "0 items left" }).waitFor();
   await settled(page, log);
+  assert.equal(log.exchanges.filter((e) => e.at >= since && e.path === "/api/todos/complete-all" && e.status === 200).length, 1);
 });

@@ -56,6 +56,9 @@ export interface Exchange {
   status?: number;
   /** The bearer token the request carried. */
   bearer?: string;
+  /** The If-Match (todo version) a PATCH or DELETE carried. */
+  ifMatch?: string;
+  idempotencyKey?: string;
   /** The token a GET /api/auth/token answered with. */
   issued?: string;
 }
@@ -72,6 +75,9 @@ export class NetworkLog {
       const bearer = request.headers().authorization?.replace(/^Bearer /, "");
       const exchange: Exchange = { tab, method: request.method(), path: url.pathname + url.search, at: Date.now() };
       if (bearer) exchange.bearer = bearer;
+      const { "if-match": ifMatch, "idempotency-key": idempotencyKey } = request.headers();
+      if (ifMatch) exchange.ifMatch = ifMatch;
+      if (idempotencyKey) exchange.idempotencyKey = idempotencyKey;
       pending.set(request, exchange);
       this.exchanges.push(exchange);
     });
@@ -104,7 +110,8 @@ export class NetworkLog {
     return exchanges
       .map((e) => {
         const token = e.bearer ? ` (token exp ${jwtClaims(e.bearer).exp})` : "";
-        return `${String(e.at - t0).padStart(6)}ms ${e.tab} ${e.method} ${e.path} → ${e.status ?? "…"}${token}`;
+        const version = e.ifMatch ? ` If-Match ${e.ifMatch}` : "";
+        return `${String(e.at - t0).padStart(6)}ms ${e.tab} ${e.method} ${e.path}${version} → ${e.status ?? "…"}${token}`;
       })
       .join("\n");
   }
@@ -133,6 +140,9 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** The todo API's requests (not /api/auth): what page.route takes down to make the server unreachable. */
+export const todoApi = (url: URL) => url.pathname === "/api/todos" || url.pathname.startsWith("/api/todos/");
 
 export async function addTodo(page: Page, title: string): Promise<void> {
   await page.getByLabel("New todo").fill(title);

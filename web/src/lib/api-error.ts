@@ -133,7 +133,9 @@ export function userMessage(error: unknown): string {
         ? "An account with this email already exists. Sign in instead, or use another email."
         : error.detail;
     case "precondition_failed":
-      return "It was changed somewhere else meanwhile. Reload and try again.";
+      // Only a todo's PATCH or DELETE answers 412 (If-Match), and the app shows the latest version
+      // whenever it gets one (pages/todo-sync.ts).
+      return "This todo was changed in another tab or device; here is the latest version — your change was not saved.";
     case "not_found":
       return "That item no longer exists. It may have been deleted in another tab.";
     case "validation_error":

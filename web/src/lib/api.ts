@@ -15,6 +15,9 @@ export interface Todo {
   dueAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Starts at 1 and goes up with every change; PATCH and DELETE send it back (If-Match) so that a
+   * change made on an outdated copy is refused (412) instead of overwriting a newer one. */
+  version: number;
 }
 
 export type TodoPatch = Partial<Pick<Todo, "title" | "completed" | "position" | "dueAt">>;
@@ -54,6 +57,8 @@ const sessionExpired = (detail: string, cause: unknown) =>
   new ApiError({ status: 401, errorType: "authentication_error", detail, sessionExpired: true, cause });
 const retryAfterMs = (response: Response) => (parseRetryAfter(response.headers.get("Retry-After")) ?? 0) * 1000;
 const bearerOf = (headers: Headers) => headers.get("authorization")?.replace(/^Bearer\s+/i, "");
+/** If-Match for a todo at `version`; none (an unconditional write) when the version is not known. */
+const ifMatch = (version: number | undefined) => (version === undefined ? undefined : { "If-Match": `"${version}"` });
 
 /** 401 → one token refresh (shared with other tabs) and one replay; the replay's answer stands. */
 function refreshOnUnauthorized(tokens: ApiClientOptions["tokens"], send: typeof fetch): BetterFetchPlugin {
@@ -191,17 +196,21 @@ export function createApiClient(options: ApiClientOptions) {
         } while (cursor);
         return items;
       },
+      /** One todo, as the server has it now. */
+      get: (id: string) => call<Todo>("GET", todoPath(id), { idempotent: true }),
       // One key per todo the user adds, the same on every retry: the Worker answers a repeated key
       // with the todo it already created, so a retry after a lost answer cannot make a second one.
-      create: (title: string) =>
-        call<Todo>("POST", "/todos", {
-          body: { title },
-          headers: { "Idempotency-Key": crypto.randomUUID() },
-          idempotent: true,
-        }),
-      // The patch sets absolute values, so replaying it is harmless.
-      update: (id: string, patch: TodoPatch) => call<Todo>("PATCH", todoPath(id), { body: patch, idempotent: true }),
-      remove: (id: string) => call<void>("DELETE", todoPath(id), { idempotent: true }),
+      // The caller may pass the key again to re-send an add that failed for good (the banner's Retry).
+      create: (title: string, idempotencyKey: string = crypto.randomUUID()) =>
+        call<Todo>("POST", "/todos", { body: { title }, headers: { "Idempotency-Key": idempotencyKey }, idempotent: true }),
+      // `version`: the one the caller last saw (If-Match); the server answers 412 if the todo has
+      // changed since. The patch sets absolute values, so replaying it is harmless; but a retry after
+      // a lost answer of a write that went through gets a 412 too, which the caller has to tell apart
+      // (pages/todo-sync.ts: the todo is then exactly one version on, holding this patch).
+      update: (id: string, patch: TodoPatch, version?: number) =>
+        call<Todo>("PATCH", todoPath(id), { body: patch, headers: ifMatch(version), idempotent: true }),
+      remove: (id: string, version?: number) =>
+        call<void>("DELETE", todoPath(id), { headers: ifMatch(version), idempotent: true }),
       completeAll: (completed: boolean) =>
         call<{ updated: number }>("POST", "/todos/complete-all", { body: { completed }, idempotent: true }),
       clearCompleted: () =>

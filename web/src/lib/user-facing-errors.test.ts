@@ -50,6 +50,14 @@ describe("messages for people", () => {
     expect(error).toMatchObject({ status: 0, errorType: "network_error" });
   });
 
+  it("changed in another tab (412): says so, and that the change was not saved", () => {
+    const error = toApiError({ status: 412, statusText: "Precondition Failed" });
+    expect(error.errorType).toBe("precondition_failed");
+    expect(userMessage(error)).toBe(
+      "This todo was changed in another tab or device; here is the latest version — your change was not saved.",
+    );
+  });
+
   it("internal errors never show the server's text", () => {
     const body = { detail: "TypeError at line 3", status_code: 500, error_type: "internal_error" };
     const error = toApiError({ status: 500, statusText: "", ...body });

@@ -1,5 +1,7 @@
 // /todos: the signed-in user's todos with TodoMVC's behaviours, on the API. The filter lives in
-// the URL (?filter=active|completed); unsaved text survives an expired session (lib/draft.ts).
+// the URL (?filter=active|completed). What the user typed survives a failed save: it goes back to
+// its field, or waits in the banner's Retry or the notice (save-failures.ts), and an expired
+// session keeps it through signing in again (lib/draft.ts).
 import { useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { TITLE_MAX_LENGTH, TodoItemView } from "../components/todo-item.tsx";
@@ -31,10 +33,11 @@ export default function TodosPage() {
 
   onCleanup(
     onSessionEvent((event) => {
-      // Keep what the user typed (an add the server never got included), then forget every todo.
+      // Keep what the user typed (adds and edits the server never got included), then forget every todo.
       if (event === "expired") {
         const unsaved = newTitle().trim() ? newTitle() : (store.unsavedTitles().at(-1) ?? "");
-        saveDraft(userId, { newTodo: unsaved, editing: editing() });
+        const edit = editing();
+        saveDraft(userId, { newTodo: unsaved, editing: edit ? { ...edit, id: store.idOf(edit.id) } : store.unsavedEdit() });
       }
       setEditing(undefined);
       store.clear();
@@ -46,6 +49,11 @@ export default function TodosPage() {
     if (wasEditing && state.items.some((todo) => todo.id === wasEditing.id)) setEditing(wasEditing);
   });
 
+  /** (A todo being added gets its server id while the user may be editing it already.) */
+  const editingId = () => {
+    const current = editing();
+    return current && store.idOf(current.id);
+  };
   const visible = createMemo(() => state.items.filter((todo) => matchesFilter(todo, filter())));
   const left = createMemo(() => state.items.filter((todo) => !todo.completed).length);
   const anyCompleted = () => state.items.some((todo) => todo.completed);
@@ -57,9 +65,9 @@ export default function TodosPage() {
     setNewTitle("");
     if (!title) return;
     setRestoredNotice(false);
-    const saved = await store.add(title);
+    const outcome = await store.add(title);
     // Refused: give the text back, unless the user has typed something new meanwhile.
-    if (!saved && !newTitle()) setNewTitle(title);
+    if (outcome === "refused" && !newTitle()) setNewTitle(title);
   }
 
   function commitEdit() {
@@ -67,9 +75,11 @@ export default function TodosPage() {
     setEditing(undefined);
     if (!current) return;
     if (!current.title.trim()) newTodoInput?.focus();
-    void store.rename(current.id, current.title).then((saved) => {
+    void store.rename(current.id, current.title).then((outcome) => {
       // Refused: reopen the editor with what the user typed, unless they are editing again already.
-      if (!saved && !editing() && state.items.some((todo) => todo.id === current.id)) setEditing(current);
+      if (outcome === "refused" && !editing() && state.items.some((todo) => todo.id === store.idOf(current.id))) {
+        setEditing(current);
+      }
     });
   }
 
@@ -82,11 +92,17 @@ export default function TodosPage() {
     <section class="todos" aria-labelledby="todos-title">
       <h1 id="todos-title">Todos</h1>
 
-      <Show when={state.unreachable}>
+      <Show when={store.failures.unreachable || store.failures.unsaved.length > 0}>
         <div class="banner" role="alert">
-          <span>Can't reach the server —</span>
-          <button type="button" onClick={() => void store.load()}>
-            Retry
+          <span>
+            {store.failures.unreachable ? "Can't reach the server — " : "Not saved yet: "}
+            <Show when={store.failures.unsaved.length > 0}>
+              {store.failures.unreachable ? "not saved: " : ""}
+              {store.failures.unsaved.map((change) => change.label).join(", ")}.
+            </Show>
+          </span>
+          <button type="button" disabled={store.failures.retrying} onClick={() => void store.retry()}>
+            {store.failures.retrying ? "Retrying…" : "Retry"}
           </button>
         </div>
       </Show>
@@ -114,13 +130,29 @@ export default function TodosPage() {
         </div>
       </form>
 
-      <Show when={state.notice}>
+      <Show when={store.failures.notice}>
         {(notice) => (
           <div class="notice error" role="alert">
-            <span>{notice()}</span>
-            <button type="button" class="small secondary" onClick={() => store.dismissNotice()}>
-              Dismiss
-            </button>
+            <span>{notice().text}</span>
+            <span class="actions">
+              <Show when={notice().edit}>
+                {(edit) => (
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() => {
+                      setEditing({ ...edit() });
+                      store.dismissNotice();
+                    }}
+                  >
+                    Edit again with my text
+                  </button>
+                )}
+              </Show>
+              <button type="button" class="small secondary" onClick={() => store.dismissNotice()}>
+                Dismiss
+              </button>
+            </span>
           </div>
         )}
       </Show>
@@ -166,7 +198,7 @@ export default function TodosPage() {
               {(todo) => (
                 <TodoItemView
                   todo={todo}
-                  editing={editing()?.id === todo.id ? editing()!.title : undefined}
+                  editing={editingId() === todo.id ? editing()!.title : undefined}
                   onToggle={(completed) => void store.setCompleted(todo.id, completed)}
                   onStartEdit={() => setEditing({ id: todo.id, title: todo.title })}
                   onEditInput={(title) => setEditing({ id: todo.id, title })}
