@@ -66,7 +66,8 @@ if (process.env.DATABASE_URL) {
   console.warn("! DATABASE_URL is not set: not checking that the database has every migration.");
 }
 
-// 3. The web app, then the Worker with it.
+// 3. The web app (with HSTS, which local builds leave out), then the Worker with it.
+process.env.WEB_HSTS = "1";
 run("npm", ["run", "--silent", "build:web"]);
 const outdir = dryRun && !args.includes("--outdir") ? ["--outdir", "dist/worker"] : [];
 run("wrangler", [

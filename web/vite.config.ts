@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { securityHeaders } from "./build/security-headers.ts";
 import { sizeBudget } from "./build/size-budget.ts";
 
 /** index.html's scripts and preloads, gzipped: the JavaScript a first visit must load. */
@@ -10,7 +11,12 @@ const INITIAL_JS_BUDGET_BYTES = 40 * 1024;
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
-  plugins: [solid(), sizeBudget({ initialJsBytes: INITIAL_JS_BUDGET_BYTES })],
+  plugins: [
+    solid(),
+    sizeBudget({ initialJsBytes: INITIAL_JS_BUDGET_BYTES }),
+    // npm run deploy builds with WEB_HSTS=1; local builds serve http://localhost, where HSTS has no place.
+    securityHeaders({ apiOrigin: process.env.VITE_API_BASE_URL, hsts: process.env.WEB_HSTS === "1" }),
+  ],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -1,12 +1,15 @@
 // The one Better Auth client (better-auth/solid): sign-up, sign-in, sign-out, the session, and
 // access tokens from /api/auth/token. Every failure comes out as an ApiError.
 import { createAuthClient } from "better-auth/solid";
+import { apiOrigin, crossOrigin } from "./api-origin.ts";
 import { ApiError, type FetchErrorResult, toApiError } from "./api-error.ts";
 import { SessionGoneError } from "./token-manager.ts";
 
 export const authClient = createAuthClient({
-  baseURL: location.origin,
+  baseURL: apiOrigin,
   basePath: "/api/auth",
+  // Same origin, cookies go anyway; from a Pages site to the Worker they must be asked for.
+  fetchOptions: { credentials: crossOrigin ? "include" : "same-origin" },
 });
 
 type Result<T> = { data: T; error: null } | { data: null; error: FetchErrorResult };

@@ -2,6 +2,7 @@
 // to BroadcastChannel, Web Locks and page visibility, and the session events the app shell
 // reacts to (expired, signed out in another tab, another user signed in in another tab).
 import { createApiClient } from "./api.ts";
+import { apiOrigin } from "./api-origin.ts";
 import { fetchAccessToken } from "./auth-client.ts";
 import { createTokenManager } from "./token-manager.ts";
 
@@ -34,7 +35,8 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") tokens.onVisible();
 });
 
-export const api = createApiClient({ baseURL: "/api", tokens });
+// The todo API authenticates by bearer token alone: no cookies, even cross-origin.
+export const api = createApiClient({ baseURL: `${apiOrigin}/api`, tokens });
 
 let signedOutOnPurpose = false;
 
