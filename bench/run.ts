@@ -6,7 +6,7 @@
 // Settings (environment): BENCH_PORT (8792), BENCH_SECONDS per load phase (4), BENCH_CONNECTIONS (4),
 // BENCH_DELAY_MS per round trip for the latency phase (20).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,7 @@ import { measureAuthOverhead, measureVerify } from "./lib/overhead.ts";
 import { measurePageWeight } from "./lib/page-weight.ts";
 import { renderLatencySvg } from "./lib/chart.ts";
 import { renderBudgetLines, renderMarkdown } from "./lib/report.ts";
-import type { BenchResults } from "./lib/results.ts";
+import type { BenchResults, LoadTestResults } from "./lib/results.ts";
 import { measureRoundTrips, roundTripFigures } from "./lib/round-trips.ts";
 import { type Stack, startStack } from "./lib/stack.ts";
 import { mean, median } from "./lib/stats.ts";
@@ -221,7 +221,10 @@ if (!checkOnly) {
   };
   write(join(root, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   write(join(root, "bench/results/latency.svg"), renderLatencySvg(results.latency?.rows ?? []));
-  write(join(root, "bench/REPORT.md"), renderMarkdown(results));
+  // The load test's figures come from its own run (`npm run load`); keep its section.
+  const loadJson = join(root, "bench/results/load.json");
+  const load = existsSync(loadJson) ? (JSON.parse(readFileSync(loadJson, "utf8")) as LoadTestResults) : null;
+  write(join(root, "bench/REPORT.md"), renderMarkdown(results, load));
 }
 
 console.log(`\nBudgets (${checkOnly ? "bench:check" : "bench"}, ${results.meta.durationSeconds.toFixed(0)} s):`);

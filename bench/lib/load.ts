@@ -14,10 +14,13 @@ export interface LoadOptions {
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
-  /** Changes each request before it is sent (unique e-mails, a todo id from a list). */
-  setupRequest?: (request: autocannon.Request) => autocannon.Request;
-  /** Sees each response body (to collect created ids). */
-  onResponse?: (status: number, body: string) => void;
+  /**
+   * Changes each request before it is sent (unique e-mails, a todo id from a list). `context` belongs
+   * to the connection and lives until that connection's response (one request in flight at a time).
+   */
+  setupRequest?: (request: autocannon.Request, context: Record<string, unknown>) => autocannon.Request;
+  /** Sees each response (to collect created ids), with the context its request was set up with. */
+  onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
 }
 
 export interface LoadResult {
@@ -28,6 +31,9 @@ export interface LoadResult {
   statusCounts: Record<string, number>;
   /** Non-2xx responses plus connection errors and timeouts. */
   failures: number;
+  /** Connection errors (not timeouts) and timeouts; absent in results recorded before they were kept. */
+  connectionErrors?: number;
+  timeouts?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -41,8 +47,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   };
-  if (options.setupRequest) request.setupRequest = (req) => options.setupRequest?.(req) ?? req;
-  if (options.onResponse) request.onResponse = (status, body) => options.onResponse?.(status, body);
+  if (options.setupRequest) {
+    request.setupRequest = (req, context) => options.setupRequest?.(req, context as Record<string, unknown>) ?? req;
+  }
+  if (options.onResponse) {
+    request.onResponse = (status, body, context, headers) =>
+      options.onResponse?.(status, body, context as Record<string, unknown>, headers as Record<string, string | string[]>);
+  }
 
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -71,6 +82,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     rps: result.duration > 0 ? requests / result.duration : Number.NaN,
     latency: summarize(latencies),
     statusCounts,
-    failures: non2xx + result.errors + result.timeouts,
+    // autocannon counts a timeout in `errors` too.
+    failures: non2xx + result.errors,
+    connectionErrors: result.errors - result.timeouts,
+    timeouts: result.timeouts,
   };
 }

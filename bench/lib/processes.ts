@@ -1,7 +1,7 @@
 // Child processes for the bench: commands run to completion with their output captured, and
 // long-running servers started in their own process group so the whole tree (npm → wrangler →
 // workerd) stops together.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
 import { once } from "node:events";
 
 export interface CommandResult {
@@ -32,12 +32,16 @@ export function runCommand(
   });
 }
 
-/** Starts a long-running process as the leader of a new process group. */
-export function startDetached(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
+/** Starts a long-running process as the leader of a new process group (output piped unless `stdio`). */
+export function startDetached(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions },
+): ChildProcess {
   return spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: options.stdio ?? ["ignore", "pipe", "pipe"],
     detached: true,
   });
 }

@@ -78,6 +78,10 @@ describe("the Markdown report", () => {
     expect(md).toContain("## 3. Auth overhead\n\nNot measured (see errors).");
     expect(md).toContain("No JavaScript yet");
   });
+
+  it("ends with the load test section, from its own results when there are some", () => {
+    expect(md).toMatch(/## 7\. Load test\n\nNot run yet: `npm run load`.*\n$/);
+  });
 });
 
 describe("the latency chart", () => {

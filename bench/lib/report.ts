@@ -2,7 +2,8 @@
 // same results always give the same text, so the report diffs cleanly in review.
 import { type BudgetResult, describeResult, formatBytes, formatLimit, formatValue, OPERATIONS, operationLabel } from "./budgets.ts";
 import type { LatencyRow } from "./latency.ts";
-import type { BenchResults } from "./results.ts";
+import { renderLoadSection } from "./load-report.ts";
+import type { BenchResults, LoadTestResults } from "./results.ts";
 import { median } from "./stats.ts";
 
 const STATUS_MARK: Record<BudgetResult["status"], string> = {
@@ -215,7 +216,12 @@ function pageWeightSection(results: BenchResults): string {
   ].join("\n");
 }
 
-export function renderMarkdown(results: BenchResults): string {
+/**
+ * The whole report: `npm run bench`'s figures, and the load test's from its own file (`npm run
+ * load` writes it and re-renders the report with the bench figures it finds; `npm run bench` keeps
+ * the load section the same way). Without load results the section says how to get them.
+ */
+export function renderMarkdown(results: BenchResults, load: LoadTestResults | null = null): string {
   const m = results.meta;
   const header = [
     "# Benchmarks",
@@ -237,6 +243,7 @@ export function renderMarkdown(results: BenchResults): string {
     verifySection(results),
     coldStartSection(results),
     pageWeightSection(results),
+    renderLoadSection(load),
   ].join("\n\n")}\n`;
 }
 

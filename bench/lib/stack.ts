@@ -120,7 +120,7 @@ async function startSqlEndpointChild(root: string, dataDir: string): Promise<{ c
   return { child, handle };
 }
 
-function portInUse(port: number): Promise<boolean> {
+export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: "127.0.0.1" });
     socket.once("connect", () => {

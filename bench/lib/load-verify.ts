@@ -1,0 +1,39 @@
+// After the load: the rows as the API shows them (every user's list, page by page, with a fresh
+// token) and as the database holds them (SQL through the app's own SQL endpoint, with the Neon
+// driver the Worker uses), for the write audit.
+import { neon, neonConfig } from "@neondatabase/serverless";
+import type { FoundRow } from "./write-audit.ts";
+import type { LoadUser } from "./todo-ledger.ts";
+
+/** Every todo of every user through GET /api/todos (limit 100, following nextCursor). */
+export async function rowsViaApi(baseUrl: string, users: readonly LoadUser[]): Promise<{ rows: FoundRow[]; requests: number }> {
+  const rows: FoundRow[] = [];
+  let requests = 0;
+  for (const user of users) {
+    const tokenRes = await fetch(`${baseUrl}/api/auth/token`, { headers: { Cookie: user.cookie } });
+    requests++;
+    if (tokenRes.status !== 200) throw new Error(`GET /api/auth/token for ${user.userId}: ${tokenRes.status} ${await tokenRes.text()}`);
+    const { token } = (await tokenRes.json()) as { token: string };
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : "?limit=100";
+      const res = await fetch(`${baseUrl}/api/todos${query}`, { headers: { Authorization: `Bearer ${token}` } });
+      requests++;
+      if (res.status !== 200) throw new Error(`GET /api/todos${query} for ${user.userId}: ${res.status} ${await res.text()}`);
+      const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+      for (const item of page.items) rows.push({ id: item.id, userId: user.userId });
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+  return { rows, requests };
+}
+
+/** Every row of the todos table (the database is the load test's own), and count(*) beside it. */
+export async function rowsInDatabase(sqlUrl: string): Promise<{ rows: FoundRow[]; countStar: number }> {
+  neonConfig.fetchEndpoint = sqlUrl;
+  // The local endpoint serves its own database and ignores the target; the URL only has to parse.
+  const sql = neon("postgres://load:load@localhost/load");
+  const rows = (await sql`select id::text as id, user_id as "userId" from todos`) as FoundRow[];
+  const [count] = (await sql`select count(*)::int as n from todos`) as { n: number }[];
+  return { rows, countStar: count?.n ?? Number.NaN };
+}
