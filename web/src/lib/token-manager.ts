@@ -95,10 +95,11 @@ export function readJwtTimes(token: string): { sub: string; iat: number; exp: nu
 }
 
 /** Times a freshly received token on the local clock: its lifetime is exp - iat, counted from now,
- * so a client clock that is off does not matter. */
+ * so a client clock that is off does not matter. iat is whole seconds, rounded down when it was
+ * issued, so the token may already be up to a second old: that second is taken off. */
 export function describeToken(token: string, receivedAt: number, refreshRatio = 0.8): AccessToken {
   const { sub, iat, exp } = readJwtTimes(token);
-  const lifetimeMs = Math.max(0, (exp - iat) * 1000);
+  const lifetimeMs = Math.max(0, (exp - iat - 1) * 1000);
   return { token, sub, expiresAt: receivedAt + lifetimeMs, refreshAt: receivedAt + lifetimeMs * refreshRatio };
 }
 
