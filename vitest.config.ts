@@ -3,8 +3,13 @@
 // files that change what every other test depends on (database faults, key and secret rotation) or
 // count every round trip the endpoint serves; they run one at a time, alone on their endpoint. `node` runs the dev tooling's own tests in Node,
 // `web` the web app's logic (token manager, API client).
+// `worker-hyperdrive` runs the `worker` project's files again with a local Hyperdrive binding, so the
+// Worker serves every request over TCP with node-postgres, on a fresh database on a PostgreSQL server.
+// It needs that server, so it runs only when TEST_HYPERDRIVE_SERVER names one (`npm run test:hyperdrive`).
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { HYPERDRIVE_SERVER_VARIABLE } from "./worker/test/hyperdrive.ts";
 import { TEST_BINDINGS } from "./worker/test/settings.ts";
 
 // Wrangler warns about required secrets missing from process.env while reading wrangler.toml; the
@@ -24,27 +29,39 @@ const EXCLUSIVE_TESTS = [
 function workerProject(
   name: string,
   include: string[],
-  options: { exclude?: string[]; sequential?: boolean; bindings?: Record<string, string> } = {},
+  options: {
+    exclude?: string[];
+    sequential?: boolean;
+    bindings?: Record<string, string>;
+    /** Bind HYPERDRIVE to the database the global setup provides (worker/test/hyperdrive-global-setup.ts). */
+    hyperdrive?: boolean;
+    globalSetup?: string;
+  } = {},
 ): TestProjectInlineConfiguration {
   return {
     plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            ...TEST_BINDINGS,
-            ...options.bindings,
-            NEON_HTTP_ENDPOINT: `${inject("sqlEndpointUrl")}/sql`,
+      cloudflareTest(({ inject }) => {
+        const hyperdrive = options.hyperdrive ? inject("hyperdrive") : undefined;
+        if (options.hyperdrive && !hyperdrive) throw new Error(`${name}: its global setup provided no Hyperdrive database`);
+        return {
+          wrangler: { configPath: "./wrangler.toml" },
+          miniflare: {
+            bindings: {
+              ...TEST_BINDINGS,
+              ...options.bindings,
+              NEON_HTTP_ENDPOINT: `${inject("sqlEndpointUrl")}/sql`,
+            },
+            ...(hyperdrive ? { hyperdrives: { HYPERDRIVE: hyperdrive.connectionString } } : {}),
           },
-        },
-      })),
+        };
+      }),
     ],
     test: {
       name,
       include,
       exclude: options.exclude ?? [],
       fileParallelism: !options.sequential,
-      globalSetup: ["./worker/test/global-setup.ts"],
+      globalSetup: [options.globalSetup ?? "./worker/test/global-setup.ts"],
       // The first request in each file loads Better Auth into workerd, which takes seconds.
       testTimeout: 30_000,
       hookTimeout: 30_000,
@@ -53,6 +70,16 @@ function workerProject(
 }
 
 export default defineConfig({
+  resolve: {
+    alias: {
+      // In workerd, pg opens its TCP socket with pg-cloudflare, which wrangler's bundler finds by its
+      // "workerd" export condition. The test runner resolves the require() calls of CommonJS packages
+      // such as pg through this root config, without that condition, and would load the package's
+      // empty stand-in; point it at the real one. (No effect on the Node projects: pg requires it
+      // only inside workerd.)
+      "pg-cloudflare": fileURLToPath(new URL("./node_modules/pg-cloudflare/dist/index.js", import.meta.url)),
+    },
+  },
   test: {
     // The Worker logs one line per request; in test output that is noise (headers-and-logs.test.ts checks it).
     onConsoleLog: (log) => !log.includes('"msg":"request"'),
@@ -60,6 +87,17 @@ export default defineConfig({
       workerProject("worker", ["worker/**/*.test.ts"], { exclude: EXCLUSIVE_TESTS }),
       // A short database timeout, so the tests of a hung database finish quickly.
       workerProject("worker-exclusive", EXCLUSIVE_TESTS, { sequential: true, bindings: { DB_TIMEOUT_MS: "1500" } }),
+      // Not the exclusive files: they need the SQL endpoint's fault injection and round-trip counter,
+      // which see nothing of what the Worker does over TCP.
+      ...(process.env[HYPERDRIVE_SERVER_VARIABLE]
+        ? [
+            workerProject("worker-hyperdrive", ["worker/**/*.test.ts"], {
+              exclude: EXCLUSIVE_TESTS,
+              hyperdrive: true,
+              globalSetup: "./worker/test/hyperdrive-global-setup.ts",
+            }),
+          ]
+        : []),
       {
         test: {
           name: "node",

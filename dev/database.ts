@@ -35,7 +35,7 @@ export async function openTarget(): Promise<Target> {
     const db = drizzlePg({ client, schema });
     return {
       name: `DATABASE_URL (${new URL(url).host})`,
-      db: db as unknown as Db,
+      db,
       migrate: () => migratePg(db, { migrationsFolder }),
       close: () => client.end(),
     };
@@ -45,7 +45,7 @@ export async function openTarget(): Promise<Target> {
   const db = drizzlePglite({ client, schema });
   return {
     name: dataDir,
-    db: db as unknown as Db,
+    db,
     migrate: () => migratePglite(db, { migrationsFolder }),
     close: () => client.close(),
   };

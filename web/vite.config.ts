@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { apiDocsAssets } from "./build/api-docs.ts";
 import { securityHeaders } from "./build/security-headers.ts";
 import { sizeBudget } from "./build/size-budget.ts";
 
@@ -13,6 +14,8 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   plugins: [
     solid(),
+    // Swagger UI for the Worker's /api/docs, served from this origin.
+    apiDocsAssets(),
     sizeBudget({ initialJsBytes: INITIAL_JS_BUDGET_BYTES }),
     // npm run deploy builds with WEB_HSTS=1; local builds serve http://localhost, where HSTS has no place.
     securityHeaders({ apiOrigin: process.env.VITE_API_BASE_URL, hsts: process.env.WEB_HSTS === "1" }),

@@ -11,6 +11,7 @@ import { requestLog } from "./middleware/request-log.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
 import { type AuthedEnv, requireJwt } from "./middleware/require-jwt.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
 import { todoRoutes } from "./routes/todos.ts";
@@ -37,9 +38,11 @@ app.use(
   }),
 );
 
-// Public: Better Auth's endpoints and the health check.
+// Public: Better Auth's endpoints, the health check, and the API's documentation
+// (/api/openapi.json, /api/docs).
 app.route("/api/auth", authRoutes);
 app.route("/api/health", healthRoutes);
+app.route("/api", docsRoutes);
 
 // Everything else under /api needs an access token.
 const api = new Hono<AuthedEnv>();

@@ -6,7 +6,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { betterAuth } from "better-auth/minimal";
 import { jwt } from "better-auth/plugins/jwt";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, hasInteractiveTransactions } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
 import { withAtomicSignUp } from "./atomic-sign-up.ts";
 import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
@@ -52,9 +52,10 @@ export function createAuth(config: Config, db: Db) {
     database: drizzleAdapter(withAtomicSignUp(db), {
       provider: "pg",
       schema,
-      // The Neon HTTP driver has no interactive transactions; sign-up's two writes are made atomic by
-      // withAtomicSignUp instead.
-      transaction: false,
+      // Over TCP (Hyperdrive), Better Auth runs each multi-write flow (sign-up, password change) in
+      // one real transaction. The Neon HTTP driver has none; there sign-up's user and account writes
+      // are made atomic by withAtomicSignUp's batch instead.
+      transaction: hasInteractiveTransactions(db),
     }),
     emailAndPassword: {
       enabled: true,

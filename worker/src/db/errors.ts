@@ -1,9 +1,20 @@
 // Sorts database failures into what the client should hear: "retry later" (503), "conflicts with
-// existing data" (409), or a bug (500). Works on errors from the Neon driver, wrapped or not by drizzle.
+// existing data" (409), or a bug (500). Works the same on both drivers, wrapped or not by drizzle:
+// the Neon HTTP driver's errors and node-postgres's (Hyperdrive mode).
 import { NeonDbError } from "@neondatabase/serverless";
 import { DrizzleQueryError } from "drizzle-orm/errors";
+import pg from "pg";
 
 export type DatabaseErrorKind = "unavailable" | "conflict" | "other";
+
+/**
+ * The database could not be reached or stopped answering before Postgres said anything: connection
+ * refused or reset, connect or query timeout. Thrown by the node-postgres client (db/node-postgres.ts);
+ * the Neon driver's equivalent is a NeonDbError without a SQLSTATE.
+ */
+export class DatabaseConnectionError extends Error {
+  override name = "DatabaseConnectionError";
+}
 
 // SQLSTATE classes that mean "the database cannot serve this right now": connection exceptions (08),
 // insufficient resources (53), operator intervention such as shutdown or cancel (57), and
@@ -13,19 +24,23 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57)|^40001$|^40P01$/;
 /** Returns the kind of database error `err` is, or `undefined` if it is not one. */
 export function classifyDatabaseError(err: unknown): DatabaseErrorKind | undefined {
   const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
-  if (inner instanceof NeonDbError) {
-    // No SQLSTATE: the request never reached Postgres (network failure, timeout, proxy error).
-    if (!inner.code) return "unavailable";
-    if (UNAVAILABLE_SQLSTATE.test(inner.code)) return "unavailable";
-    if (inner.code === "23505") return "conflict";
-    return "other";
-  }
+  // An answer from Postgres (through Neon's HTTP endpoint or over TCP), or a failure without one.
+  if (inner instanceof NeonDbError || inner instanceof pg.DatabaseError) return classifySqlState(inner.code);
+  if (inner instanceof DatabaseConnectionError) return "unavailable";
   if (err instanceof DrizzleQueryError) {
     // The driver failed before it had a Postgres answer: an unreadable response, an aborted fetch.
     if (inner instanceof SyntaxError || isAbort(inner)) return "unavailable";
     return "other";
   }
   return isAbort(err) ? "unavailable" : undefined;
+}
+
+function classifySqlState(code: string | undefined): DatabaseErrorKind {
+  // No SQLSTATE: the request never reached Postgres (network failure, timeout, proxy error).
+  if (!code) return "unavailable";
+  if (UNAVAILABLE_SQLSTATE.test(code)) return "unavailable";
+  if (code === "23505") return "conflict";
+  return "other";
 }
 
 function isAbort(err: unknown): boolean {
@@ -36,6 +51,12 @@ function isAbort(err: unknown): boolean {
 export function describeDatabaseError(err: unknown): string | undefined {
   const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
   if (inner instanceof NeonDbError) return `NeonDbError${inner.code ? ` ${inner.code}` : ""}: ${inner.message}`;
+  // Its message is the server's primary message; the detail, which may quote row values, is left out.
+  if (inner instanceof pg.DatabaseError) return `DatabaseError${inner.code ? ` ${inner.code}` : ""}: ${inner.message}`;
+  if (inner instanceof DatabaseConnectionError) {
+    const cause = inner.cause instanceof Error ? ` (${inner.cause.name}: ${inner.cause.message})` : "";
+    return `${inner.name}: ${inner.message}${cause}`;
+  }
   if (err instanceof DrizzleQueryError) {
     // Its own message embeds the query's parameters; only the cause is safe to repeat.
     return inner !== err && inner instanceof Error ? `${inner.name}: ${inner.message}` : "DrizzleQueryError";

@@ -12,7 +12,7 @@ import { todos, user as userTable } from "../db/schema/index.ts";
 import app from "../index.ts";
 
 /** Routes that answer without an access token, on purpose. */
-const PUBLIC_PREFIXES = ["/api/auth/", "/api/health"];
+const PUBLIC_PREFIXES = ["/api/auth/", "/api/health", "/api/openapi.json", "/api/docs"];
 
 describe("route inventory", () => {
   const routes = app.routes

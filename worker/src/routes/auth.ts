@@ -33,7 +33,7 @@ export const authRoutes = new Hono<AppEnv>()
  * clients that keep it themselves). This app's clients use the cookie, so the copy goes. The
  * session list keeps its tokens: revoking one session names it by token.
  */
-const TOKEN_BEARING_PATHS = new Set(["/api/auth/sign-in/email", "/api/auth/sign-up/email", "/api/auth/get-session"]);
+export const TOKEN_BEARING_PATHS = new Set(["/api/auth/sign-in/email", "/api/auth/sign-up/email", "/api/auth/get-session"]);
 
 async function withoutSessionToken(response: Response): Promise<Response> {
   if (!response.headers.get("Content-Type")?.includes("application/json")) return response;

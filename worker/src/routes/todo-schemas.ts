@@ -1,5 +1,5 @@
-// The todo API's request and response shapes, defined once and used to validate requests and to
-// serialize rows.
+// The todo API's request and response shapes, defined once: they validate requests, type and
+// serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
 import * as z from "zod";
 import type { ListCursor } from "../db/queries/todos.ts";
 import { type TodoRow, TITLE_MAX_LENGTH } from "../db/schema/index.ts";
@@ -18,10 +18,12 @@ const title = z
 
 const dueAt = z.iso.datetime({ offset: true }).transform((value) => new Date(value)).nullable();
 
-export const CreateTodoBody = z.strictObject({
-  title,
-  dueAt: dueAt.optional(),
-});
+export const CreateTodoBody = z
+  .strictObject({
+    title,
+    dueAt: dueAt.optional(),
+  })
+  .meta({ id: "NewTodo" });
 
 export const UpdateTodoBody = z
   .strictObject({
@@ -30,9 +32,13 @@ export const UpdateTodoBody = z
     position: z.number().finite().optional(),
     dueAt: dueAt.optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, "Body must change at least one of title, completed, position, dueAt");
+  .refine((patch) => Object.keys(patch).length > 0, "Body must change at least one of title, completed, position, dueAt")
+  // The refinement above, for the document.
+  .meta({ id: "TodoChanges", minProperties: 1 });
 
-export const CompleteAllBody = z.strictObject({ completed: z.boolean().default(true) });
+export const CompleteAllBody = z
+  .strictObject({ completed: z.boolean().default(true).describe("false marks every todo active again") })
+  .meta({ id: "CompleteAll" });
 
 export const ListTodosQuery = z.strictObject({
   status: z.enum(["all", "active", "completed"]).default("all"),
@@ -55,16 +61,33 @@ export const ClearTodosQuery = z.strictObject({
   status: z.literal("completed", { error: 'must be "completed" (only completed todos can be cleared in bulk)' }),
 });
 
-export interface TodoJson {
-  id: string;
-  title: string;
-  completed: boolean;
-  position: number;
-  dueAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+const timestamp = z.iso.datetime({ offset: true });
+
+export const Todo = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    completed: z.boolean(),
+    position: z.number().describe("Lists are ordered by position, then by creation"),
+    dueAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    version: z.int().min(1).describe('Goes up with every change; send it back as `If-Match: "<version>"`'),
+  })
+  .meta({ id: "Todo" });
+
+export type TodoJson = z.output<typeof Todo>;
+
+export const TodoPage = z
+  .object({
+    items: z.array(Todo),
+    nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  })
+  .meta({ id: "TodoPage" });
+
+export const CompleteAllResult = z.object({ updated: z.int().min(0).describe("Todos changed") });
+
+export const ClearCompletedResult = z.object({ deleted: z.int().min(0).describe("Todos deleted") });
 
 export function toTodoJson(row: TodoRow): TodoJson {
   return {

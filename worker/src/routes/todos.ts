@@ -14,17 +14,22 @@ import {
 } from "../db/queries/todos.ts";
 import { AppError } from "../errors.ts";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
+import { describeRoute } from "../openapi/describe.ts";
 import { jsonBody, queryParams } from "../validation.ts";
 import {
+  ClearCompletedResult,
   ClearTodosQuery,
   CompleteAllBody,
+  CompleteAllResult,
   CreateTodoBody,
   encodeCursor,
   etag,
   ListTodosQuery,
   parseIdempotencyKey,
   parseIfMatch,
+  Todo,
   TodoId,
+  TodoPage,
   toTodoJson,
   UpdateTodoBody,
 } from "./todo-schemas.ts";
@@ -37,53 +42,147 @@ function todoId(raw: string): string {
 
 const todoNotFound = () => new AppError("not_found", "Todo not found");
 
+/** The documentation every /:id route shares. */
+const byId = {
+  params: { id: TodoId },
+  errors: { 404: "No such todo for this user (also for a malformed id or another user's todo)" },
+};
+const ifMatchErrors = {
+  400: "If-Match is not an ETag from this API",
+  412: "The todo changed since the version in If-Match; reload it and try again",
+};
+
 export const todoRoutes = new Hono<AuthedEnv>()
-  .get("/", queryParams(ListTodosQuery), async (c) => {
-    const { status, limit, cursor } = c.req.valid("query");
-    const { rows, hasMore } = await listTodos(c.var.db, c.var.user.sub, { status, limit, after: cursor });
-    const last = rows.at(-1);
-    return c.json({ items: rows.map(toTodoJson), nextCursor: hasMore && last ? encodeCursor(last) : null });
-  })
-  .post("/", jsonBody(CreateTodoBody), async (c) => {
-    const idempotencyKey = parseIdempotencyKey(c.req.header("Idempotency-Key"));
-    const result = await createTodo(c.var.db, c.var.user.sub, { ...c.req.valid("json"), idempotencyKey });
-    if (result.kind === "limit-reached") {
-      throw new AppError("conflict", `You can have at most ${MAX_TODOS_PER_USER} todos; delete some first`);
-    }
-    if (result.kind === "key-reused") {
-      throw new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
-    }
-    const { row } = result;
-    return c.json(toTodoJson(row), 201, {
-      Location: `${c.req.path.replace(/\/$/, "")}/${row.id}`,
-      ETag: etag(row),
-      ...(result.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {}),
-    });
-  })
-  .post("/complete-all", jsonBody(CompleteAllBody), async (c) => {
-    const updated = await setAllCompleted(c.var.db, c.var.user.sub, c.req.valid("json").completed);
-    return c.json({ updated });
-  })
-  .delete("/", queryParams(ClearTodosQuery), async (c) => {
-    const deleted = await deleteCompleted(c.var.db, c.var.user.sub);
-    return c.json({ deleted });
-  })
-  .get("/:id", async (c) => {
-    const row = await getTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")));
-    if (!row) throw todoNotFound();
-    return c.json(toTodoJson(row), 200, { ETag: etag(row) });
-  })
-  .patch("/:id", jsonBody(UpdateTodoBody), async (c) => {
-    const id = todoId(c.req.param("id"));
-    const expectedVersion = parseIfMatch(c.req.header("If-Match"));
-    const row = settle(await updateTodo(c.var.db, c.var.user.sub, id, c.req.valid("json"), expectedVersion));
-    return c.json(toTodoJson(row), 200, { ETag: etag(row) });
-  })
-  .delete("/:id", async (c) => {
-    const id = todoId(c.req.param("id"));
-    settle(await deleteTodo(c.var.db, c.var.user.sub, id, parseIfMatch(c.req.header("If-Match"))));
-    return c.body(null, 204);
-  });
+  .get(
+    "/",
+    describeRoute({
+      operationId: "listTodos",
+      summary: "List todos",
+      description: "A page of the caller's todos, ordered by position, then by creation.",
+      responses: { 200: { description: "A page of todos", body: TodoPage } },
+    }),
+    queryParams(ListTodosQuery),
+    async (c) => {
+      const { status, limit, cursor } = c.req.valid("query");
+      const { rows, hasMore } = await listTodos(c.var.db, c.var.user.sub, { status, limit, after: cursor });
+      const last = rows.at(-1);
+      return c.json({ items: rows.map(toTodoJson), nextCursor: hasMore && last ? encodeCursor(last) : null });
+    },
+  )
+  .post(
+    "/",
+    describeRoute({
+      operationId: "createTodo",
+      summary: "Create a todo",
+      description:
+        "With an `Idempotency-Key`, a retried request creates nothing new and answers the first todo again.",
+      headers: ["Idempotency-Key"],
+      responses: {
+        201: {
+          description: "The new todo (or, for a repeated Idempotency-Key, the one it created first)",
+          body: Todo,
+          headers: ["Location", "ETag", "Idempotent-Replayed"],
+        },
+      },
+      errors: {
+        400: "The body is not JSON, or the Idempotency-Key is malformed",
+        409: `The user already has ${MAX_TODOS_PER_USER} todos`,
+        422: "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
+      },
+    }),
+    jsonBody(CreateTodoBody),
+    async (c) => {
+      const idempotencyKey = parseIdempotencyKey(c.req.header("Idempotency-Key"));
+      const result = await createTodo(c.var.db, c.var.user.sub, { ...c.req.valid("json"), idempotencyKey });
+      if (result.kind === "limit-reached") {
+        throw new AppError("conflict", `You can have at most ${MAX_TODOS_PER_USER} todos; delete some first`);
+      }
+      if (result.kind === "key-reused") {
+        throw new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
+      }
+      const { row } = result;
+      return c.json(toTodoJson(row), 201, {
+        Location: `${c.req.path.replace(/\/$/, "")}/${row.id}`,
+        ETag: etag(row),
+        ...(result.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {}),
+      });
+    },
+  )
+  .post(
+    "/complete-all",
+    describeRoute({
+      operationId: "completeAllTodos",
+      summary: "Complete (or reopen) every todo",
+      responses: { 200: { description: "How many todos changed", body: CompleteAllResult } },
+    }),
+    jsonBody(CompleteAllBody),
+    async (c) => {
+      const updated = await setAllCompleted(c.var.db, c.var.user.sub, c.req.valid("json").completed);
+      return c.json({ updated });
+    },
+  )
+  .delete(
+    "/",
+    describeRoute({
+      operationId: "clearCompletedTodos",
+      summary: "Delete every completed todo",
+      responses: { 200: { description: "How many todos were deleted", body: ClearCompletedResult } },
+    }),
+    queryParams(ClearTodosQuery),
+    async (c) => {
+      const deleted = await deleteCompleted(c.var.db, c.var.user.sub);
+      return c.json({ deleted });
+    },
+  )
+  .get(
+    "/:id",
+    describeRoute({
+      ...byId,
+      operationId: "getTodo",
+      summary: "Read a todo",
+      responses: { 200: { description: "The todo; its ETag is its version", body: Todo, headers: ["ETag"] } },
+    }),
+    async (c) => {
+      const row = await getTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")));
+      if (!row) throw todoNotFound();
+      return c.json(toTodoJson(row), 200, { ETag: etag(row) });
+    },
+  )
+  .patch(
+    "/:id",
+    describeRoute({
+      operationId: "updateTodo",
+      summary: "Change a todo",
+      description: "Send `If-Match` with the version you read, so a change made elsewhere is not overwritten.",
+      params: byId.params,
+      headers: ["If-Match"],
+      responses: { 200: { description: "The changed todo", body: Todo, headers: ["ETag"] } },
+      errors: { ...byId.errors, ...ifMatchErrors, 400: "The body is not JSON, or If-Match is not an ETag from this API" },
+    }),
+    jsonBody(UpdateTodoBody),
+    async (c) => {
+      const id = todoId(c.req.param("id"));
+      const expectedVersion = parseIfMatch(c.req.header("If-Match"));
+      const row = settle(await updateTodo(c.var.db, c.var.user.sub, id, c.req.valid("json"), expectedVersion));
+      return c.json(toTodoJson(row), 200, { ETag: etag(row) });
+    },
+  )
+  .delete(
+    "/:id",
+    describeRoute({
+      operationId: "deleteTodo",
+      summary: "Delete a todo",
+      params: byId.params,
+      headers: ["If-Match"],
+      responses: { 204: { description: "Deleted" } },
+      errors: { ...byId.errors, ...ifMatchErrors },
+    }),
+    async (c) => {
+      const id = todoId(c.req.param("id"));
+      settle(await deleteTodo(c.var.db, c.var.user.sub, id, parseIfMatch(c.req.header("If-Match"))));
+      return c.body(null, 204);
+    },
+  );
 
 /** The value of a conditional write, or the error that says why it did not happen. */
 function settle<T>(result: WriteResult<T>): T {

@@ -1,0 +1,29 @@
+// Prints the API's OpenAPI 3.1 document (worker/src/openapi/document.ts) as JSON: the Worker's own
+// routes from app.routes, and Better Auth's endpoints from its openAPI plugin. `npm run build:web`
+// runs it and ships the result as web/dist/api-docs/openapi.json, which the Worker serves at
+// /api/openapi.json; `node dev/openapi.ts > openapi.json` gives it to API client generators.
+import { register } from "node:module";
+
+// The Worker's module graph loads in Node but for one import: its Durable Object's base class,
+// which only workerd provides. The document needs the routes, not the class.
+const hooks = `export async function resolve(specifier, context, next) {
+  if (specifier === "cloudflare:workers") return { url: "data:text/javascript,export class DurableObject {}", shortCircuit: true };
+  return next(specifier, context);
+}`;
+register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+
+// Imported by path, not by name: the Worker's types (Env) are not this project's.
+const worker = (path: string) => import(new URL(`../worker/src/${path}`, import.meta.url).href);
+const { default: app } = await worker("index.ts");
+const { getConfig } = await worker("config.ts");
+const { createDb } = await worker("db/client.ts");
+const { openApiDocument } = await worker("openapi/document.ts");
+
+// Any valid settings: the document depends on the code, not on their values. Never connects.
+const config = getConfig({
+  PUBLIC_BASE_URL: "http://localhost:8787",
+  BETTER_AUTH_SECRET: `${crypto.randomUUID()}${crypto.randomUUID()}`,
+  DATABASE_URL: "postgres://localhost/edge_todo",
+});
+const document = await openApiDocument(app.routes, config, createDb(config));
+process.stdout.write(`${JSON.stringify(document)}\n`);

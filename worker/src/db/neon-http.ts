@@ -1,0 +1,20 @@
+// Drizzle over the Neon serverless driver's HTTP transport: each query is one HTTPS round trip with
+// no connection to hold, so the client costs no I/O to make and nothing to close. A timeout bounds
+// every round trip so a stalled database turns into a prompt 503 rather than a hung request.
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
+import type { Config } from "../config.ts";
+import * as schema from "./schema/index.ts";
+
+const neonDefaultEndpoint = neonConfig.fetchEndpoint;
+let roundTripTimeoutMs = 5000;
+
+// neonConfig is module-global; every request sets the same values from the same config.
+neonConfig.fetchFunction = (url: string, init: RequestInit) =>
+  fetch(url, { ...init, signal: AbortSignal.timeout(roundTripTimeoutMs) });
+
+export function createNeonHttpDb(config: Config): NeonHttpDatabase<typeof schema> {
+  neonConfig.fetchEndpoint = config.neonHttpEndpoint ?? neonDefaultEndpoint;
+  roundTripTimeoutMs = config.dbTimeoutMs;
+  return drizzle({ client: neon(config.databaseUrl), schema });
+}
