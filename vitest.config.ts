@@ -42,7 +42,8 @@ function workerProject(
     plugins: [
       cloudflareTest(({ inject }) => {
         const hyperdrive = options.hyperdrive ? inject("hyperdrive") : undefined;
-        if (options.hyperdrive && !hyperdrive) throw new Error(`${name}: its global setup provided no Hyperdrive database`);
+        if (options.hyperdrive && !hyperdrive)
+          throw new Error(`${name}: its global setup provided no Hyperdrive database`);
         return {
           wrangler: { configPath: "./wrangler.toml" },
           miniflare: {

@@ -16,10 +16,19 @@ import { BenchClient } from "./lib/api.ts";
 import { scanAppLog } from "./lib/app-log.ts";
 import { type AppServer, startApp } from "./lib/app-server.ts";
 import { rowsInDatabase, rowsViaApi } from "./lib/load-verify.ts";
-import { runMixedLoad, resolveUnanswered } from "./lib/mixed-load.ts";
+import { resolveUnanswered, runMixedLoad } from "./lib/mixed-load.ts";
 import { renderMarkdown } from "./lib/report.ts";
 import type { BenchResults, LoadTestResults } from "./lib/results.ts";
-import { clockTicksPerSecond, cpuSeconds, judgeMemory, ROLE_LABEL, ROLES, roleSeries, type RssSampler, startRssSampler } from "./lib/rss.ts";
+import {
+  clockTicksPerSecond,
+  cpuSeconds,
+  judgeMemory,
+  ROLE_LABEL,
+  ROLES,
+  type RssSampler,
+  roleSeries,
+  startRssSampler,
+} from "./lib/rss.ts";
 import { mean } from "./lib/stats.ts";
 import { DEFAULT_MIX, type LoadUser, TodoLedger } from "./lib/todo-ledger.ts";
 import { auditSummary, auditWrites, describeAudit } from "./lib/write-audit.ts";
@@ -46,7 +55,8 @@ const settings = {
 };
 
 const started = performance.now();
-const log = (message: string) => console.log(`[load ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+const log = (message: string) =>
+  console.log(`[load ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
 const loadSamples = [loadavg()[0] ?? 0];
 const loadSampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 2000);
 const tmp = mkdtempSync(join(tmpdir(), "edge-todo-load-"));
@@ -103,13 +113,20 @@ try {
     const who = await client.newIdentity(`load${i}`);
     users.push({ userId: who.userId, cookie: who.cookie, token: who.token });
   }
-  const ledger = new TodoLedger(users, { maxLivePerUser: settings.maxLivePerUser, runId: `load-${Date.now().toString(36)}` });
+  const ledger = new TodoLedger(users, {
+    maxLivePerUser: settings.maxLivePerUser,
+    runId: `load-${Date.now().toString(36)}`,
+  });
 
   sampler = startRssSampler(app.pid, settings.port);
   const logOffset = app.output().length;
   log(`load: ${settings.connections} connections for ${settings.seconds} s`);
   const loadStart = sampler.now();
-  const load = await runMixedLoad(ledger, { baseUrl: app.baseUrl, connections: settings.connections, seconds: settings.seconds });
+  const load = await runMixedLoad(ledger, {
+    baseUrl: app.baseUrl,
+    connections: settings.connections,
+    seconds: settings.seconds,
+  });
   const loadEnd = sampler.now();
   const logEnd = app.output().length;
   log(`${load.overall.requests} requests, ${load.overall.rps.toFixed(0)} req/s, ${load.overall.failures} failed`);
@@ -143,15 +160,28 @@ try {
   if (o.failures) {
     const non2xx = Object.entries(o.statusCounts).filter(([status]) => !status.startsWith("2"));
     const statuses = non2xx.map(([status, n]) => `${n}× ${status}`).join(", ") || "no non-2xx";
-    failures.push(`${o.failures} request(s) failed: ${statuses}; ${o.connectionErrors ?? 0} connection error(s), ${o.timeouts ?? 0} timeout(s)`);
+    failures.push(
+      `${o.failures} request(s) failed: ${statuses}; ${o.connectionErrors ?? 0} connection error(s), ${o.timeouts ?? 0} timeout(s)`,
+    );
   }
   if (o.requests === 0) failures.push("no request was answered");
-  if (ledger.anomalies.length) failures.push(`${ledger.anomalies.length} anomalies in the answers (first: ${ledger.anomalies[0]})`);
-  if (resolution.failed.length) failures.push(`${resolution.failed.length} unanswered write(s) could not be resolved (first: ${resolution.failed[0]})`);
-  for (const [label, audit] of [["API", apiAudit], ["database", dbAudit]] as const) {
-    if (!audit.ok) failures.push(`lost writes (${label}): expected ${audit.expected} rows, found ${audit.found}; ${describeAudit(audit).join("; ")}`);
+  if (ledger.anomalies.length)
+    failures.push(`${ledger.anomalies.length} anomalies in the answers (first: ${ledger.anomalies[0]})`);
+  if (resolution.failed.length)
+    failures.push(
+      `${resolution.failed.length} unanswered write(s) could not be resolved (first: ${resolution.failed[0]})`,
+    );
+  for (const [label, audit] of [
+    ["API", apiAudit],
+    ["database", dbAudit],
+  ] as const) {
+    if (!audit.ok)
+      failures.push(
+        `lost writes (${label}): expected ${audit.expected} rows, found ${audit.found}; ${describeAudit(audit).join("; ")}`,
+      );
   }
-  if (inDb.countStar !== inDb.rows.length) failures.push(`count(*) says ${inDb.countStar} rows but ${inDb.rows.length} were read`);
+  if (inDb.countStar !== inDb.rows.length)
+    failures.push(`count(*) says ${inDb.countStar} rows but ${inDb.rows.length} were read`);
   for (const role of ROLES) {
     const v = memory[role];
     if (v.status === "not measured") warnings.push(`memory of ${ROLE_LABEL[role]} not measured: ${v.reason}`);
@@ -165,7 +195,9 @@ try {
     warnings.push(`memory of ${ROLE_LABEL[role]}: ${v.reason}${control}`);
   }
   if (appLog.reloads) {
-    warnings.push(`wrangler reloaded the Worker ${appLog.reloads} time(s) during the load (a file it watches changed, e.g. a package in node_modules): figures include the reload`);
+    warnings.push(
+      `wrangler reloaded the Worker ${appLog.reloads} time(s) during the load (a file it watches changed, e.g. a package in node_modules): figures include the reload`,
+    );
   }
 
   clearInterval(loadSampler);
@@ -178,7 +210,13 @@ try {
       cpus: cpus().length,
       loadAverage: { start: loadSamples[0] ?? 0, max: Math.max(...loadSamples), mean: mean(loadSamples) },
       durationSeconds: 0,
-      settings: { connections: settings.connections, seconds: settings.seconds, users: settings.users, maxLivePerUser: settings.maxLivePerUser, mix: { ...DEFAULT_MIX } },
+      settings: {
+        connections: settings.connections,
+        seconds: settings.seconds,
+        users: settings.users,
+        maxLivePerUser: settings.maxLivePerUser,
+        mix: { ...DEFAULT_MIX },
+      },
     },
     overall: o,
     byKind: load.byKind,
@@ -207,7 +245,9 @@ try {
   };
 } catch (error) {
   await cleanup();
-  console.error(`\nload test failed to run: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(
+    `\nload test failed to run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exit(1);
 }
 

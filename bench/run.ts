@@ -13,11 +13,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { BenchClient } from "./lib/api.ts";
 import { describeResult, evaluateBudgets, gatedFailures } from "./lib/budgets.ts";
+import { renderLatencySvg } from "./lib/chart.ts";
 import { type BundleMeasure, configMinifies, measureBundle, measureStartup } from "./lib/cold-start.ts";
 import { measureLatency } from "./lib/latency.ts";
 import { measureAuthOverhead, measureVerify } from "./lib/overhead.ts";
 import { measurePageWeight } from "./lib/page-weight.ts";
-import { renderLatencySvg } from "./lib/chart.ts";
 import { renderBudgetLines, renderMarkdown } from "./lib/report.ts";
 import type { BenchResults, LoadTestResults } from "./lib/results.ts";
 import { measureRoundTrips, roundTripFigures } from "./lib/round-trips.ts";
@@ -53,7 +53,8 @@ const started = performance.now();
 const loadSamples = [loadavg()[0] ?? 0];
 const loadSampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 2000);
 loadSampler.unref();
-const log = (message: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+const log = (message: string) =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
 const tmp = mkdtempSync(join(tmpdir(), "edge-todo-bench-"));
 let stack: Stack | undefined;
 
@@ -140,20 +141,27 @@ try {
     const weight = measurePageWeight(join(root, "web/dist"));
     return { ...weight, html: relative(root, weight.html) };
   });
-  const bundle = await phase("Worker bundle (wrangler deploy --dry-run, production config)", () => measureBundle(root, join(tmp, "bundle")));
+  const bundle = await phase("Worker bundle (wrangler deploy --dry-run, production config)", () =>
+    measureBundle(root, join(tmp, "bundle")),
+  );
   results.coldStart.bundle = withoutSource(bundle);
   if (!checkOnly) {
     if (!configMinifies(root)) {
       results.coldStart.minifiedBundle = withoutSource(
-        await phase("Worker bundle, minified (for comparison)", () => measureBundle(root, join(tmp, "bundle-min"), { minify: true })),
+        await phase("Worker bundle, minified (for comparison)", () =>
+          measureBundle(root, join(tmp, "bundle-min"), { minify: true }),
+        ),
       );
     }
     if (bundle) {
-      results.coldStart.startup = await phase("startup CPU (wrangler check startup, 3 runs)", () => measureStartup(root, tmp, bundle.source));
+      results.coldStart.startup = await phase("startup CPU (wrangler check startup, 3 runs)", () =>
+        measureStartup(root, tmp, bundle.source),
+      );
     }
   }
 
-  stack = (await phase("starting the stack", () => startStack({ root, tmpDir: tmp, port: settings.port, log }))) ?? undefined;
+  stack =
+    (await phase("starting the stack", () => startStack({ root, tmpDir: tmp, port: settings.port, log }))) ?? undefined;
   if (stack) {
     const client = new BenchClient(stack.baseUrl);
     const sql = stack.sql;
@@ -164,22 +172,28 @@ try {
       results.coldStart.signUpMs = roundTrips.signUpMs;
     }
     if (!checkOnly) {
-      results.latency = await phase(`latency at edge distance (${settings.edgeDelayMs} ms per round trip)`, async () => ({
-        delayMs: settings.edgeDelayMs,
-        connections: settings.connections,
-        seconds: settings.loadSeconds,
-        rows: await measureLatency(client, sql, roundTrips?.rows ?? [], {
+      results.latency = await phase(
+        `latency at edge distance (${settings.edgeDelayMs} ms per round trip)`,
+        async () => ({
           delayMs: settings.edgeDelayMs,
           connections: settings.connections,
           seconds: settings.loadSeconds,
-          seedTodos: 10,
-          log,
+          rows: await measureLatency(client, sql, roundTrips?.rows ?? [], {
+            delayMs: settings.edgeDelayMs,
+            connections: settings.connections,
+            seconds: settings.loadSeconds,
+            seedTodos: 10,
+            log,
+          }),
         }),
-      }));
+      );
       const who = await phase("user for the overhead and verify phases", async () => {
         const identity = await client.newIdentity("overhead");
         for (let i = 0; i < 10; i++) {
-          await client.expect(201, "POST", "/api/todos", { headers: { Authorization: `Bearer ${identity.token}` }, body: { title: `todo ${i}` } });
+          await client.expect(201, "POST", "/api/todos", {
+            headers: { Authorization: `Bearer ${identity.token}` },
+            body: { title: `todo ${i}` },
+          });
         }
         return identity;
       });

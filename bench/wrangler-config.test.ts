@@ -16,7 +16,10 @@ function table(toml: string, header: string): string[] {
   const start = toml.indexOf(`${header}\n`);
   if (start === -1) return [];
   const body = toml.slice(start + header.length + 1).split(/^\[/m)[0] ?? "";
-  return body.split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+  return body
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
 }
 
 const keys = (lines: string[]) => lines.map((line) => line.split("=")[0]?.trim());

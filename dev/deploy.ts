@@ -41,7 +41,8 @@ if (!publicBaseUrl) {
   } catch (error) {
     fail((error as Error).message);
   }
-  if (!dryRun && !publicBaseUrl.startsWith("https://")) fail(`PUBLIC_BASE_URL must be https:// in production, not ${publicBaseUrl}`);
+  if (!dryRun && !publicBaseUrl.startsWith("https://"))
+    fail(`PUBLIC_BASE_URL must be https:// in production, not ${publicBaseUrl}`);
 }
 
 // 2. Schema and migrations agree; with DATABASE_URL, the database has them all.

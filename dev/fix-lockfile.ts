@@ -1,17 +1,31 @@
 // `npm run lock:fix`, after any `npm install` that changes package-lock.json.
-// The npm mirror these machines use lacks workerd's macOS and Windows builds of recent versions, so
-// `npm install` leaves them out of the lock, and `npm ci` then refuses the lock as out of sync. This
-// adds the missing optional platform entries (version, os, cpu), as a lock made against the public
-// registry has them: npm skips them on Linux, and fetches them by version on macOS and Windows.
+// The npm mirror these machines use lacks the macOS, Windows and musl builds of recent versions of
+// the native packages we use (workerd, Biome), so `npm install` leaves them out of the lock, and
+// `npm ci` then refuses the lock as out of sync. This adds the missing optional platform entries
+// (version, os, cpu, libc), as a lock made against the public registry has them: npm skips them on
+// this machine and fetches them by version where they apply.
 import { readFileSync, writeFileSync } from "node:fs";
 
-const PLATFORMS: Record<string, { os: string; cpu: string }> = {
-  "darwin-64": { os: "darwin", cpu: "x64" },
-  "darwin-arm64": { os: "darwin", cpu: "arm64" },
-  "linux-64": { os: "linux", cpu: "x64" },
-  "linux-arm64": { os: "linux", cpu: "arm64" },
-  "windows-64": { os: "win32", cpu: "x64" },
-};
+interface Platform {
+  os: string;
+  cpu: string;
+  libc?: string;
+}
+
+/** Platform packages by name: workerd's `@cloudflare/workerd-<os>-<cpu>`, Biome's `@biomejs/cli-<os>-<cpu>[-musl]`. */
+function platformOf(name: string): Platform | undefined {
+  const match =
+    /^@(?:cloudflare\/workerd|biomejs\/cli)-(darwin|linux|windows|win32|android|freebsd)-(64|x64|arm64)(-musl)?$/.exec(
+      name,
+    );
+  if (!match) return undefined;
+  const [, os, cpu, musl] = match;
+  return {
+    os: os === "windows" ? "win32" : os!,
+    cpu: cpu === "64" ? "x64" : cpu!,
+    ...(os === "linux" ? { libc: musl ? "musl" : "glibc" } : {}),
+  };
+}
 
 interface LockEntry {
   version?: string;
@@ -28,23 +42,25 @@ for (const entry of Object.values(lock.packages)) {
   const optional = Object.entries(entry.optionalDependencies ?? {});
   // npm installed this machine's build of the group; the others belong in the same folder.
   const installed = optional
-    .map(([name, version]) => Object.keys(lock.packages).find((l) => l.endsWith(`node_modules/${name}`) && lock.packages[l]?.version === version))
+    .map(([name, version]) =>
+      Object.keys(lock.packages).find(
+        (l) => l.endsWith(`node_modules/${name}`) && lock.packages[l]?.version === version,
+      ),
+    )
     .find((location) => location !== undefined);
   if (!installed) continue;
   const folder = installed.slice(0, installed.lastIndexOf("node_modules/"));
   for (const [name, version] of optional) {
-    const platform = /^@cloudflare\/workerd-(.+)$/.exec(name)?.[1];
-    const target = platform ? PLATFORMS[platform] : undefined;
+    const target = platformOf(name);
     const location = `${folder}node_modules/${name}`;
     if (!target || lock.packages[location]) continue;
     lock.packages[location] = {
       version,
       cpu: [target.cpu],
       dev: entry.dev,
-      license: "Apache-2.0",
       optional: true,
       os: [target.os],
-      engines: { node: ">=16" },
+      ...(target.libc ? { libc: [target.libc] } : {}),
     };
     added += 1;
   }

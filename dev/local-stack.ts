@@ -52,7 +52,11 @@ export interface Backend {
 /** Starts the SQL endpoint (migrations applied) and makes sure a JWT signing key exists. */
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const { databaseUrl, dataDir } = options;
-  step(databaseUrl ? "starting the local SQL endpoint on PostgreSQL" : `starting the local SQL endpoint on PGlite (${dataDir})`);
+  step(
+    databaseUrl
+      ? "starting the local SQL endpoint on PostgreSQL"
+      : `starting the local SQL endpoint on PGlite (${dataDir})`,
+  );
   const endpoint = await startSqlEndpoint({
     port: Number(process.env.SQL_ENDPOINT_PORT ?? 0),
     databaseUrl,

@@ -26,7 +26,11 @@ export class BenchClient {
     this.baseUrl = baseUrl;
   }
 
-  async request(method: string, path: string, init: { headers?: Record<string, string>; body?: unknown } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { Origin: this.baseUrl, ...init.headers };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     return fetch(`${this.baseUrl}${path}`, {
@@ -37,10 +41,16 @@ export class BenchClient {
   }
 
   /** Like request(), but throws unless the status is the expected one; returns the JSON body. */
-  async expect<T = unknown>(status: number, method: string, path: string, init: { headers?: Record<string, string>; body?: unknown } = {}): Promise<{ body: T; res: Response }> {
+  async expect<T = unknown>(
+    status: number,
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<{ body: T; res: Response }> {
     const res = await this.request(method, path, init);
     const text = await res.text();
-    if (res.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status !== status)
+      throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text.slice(0, 300)}`);
     return { body: (text ? JSON.parse(text) : undefined) as T, res };
   }
 
@@ -57,7 +67,9 @@ export class BenchClient {
   }
 
   async token(cookie: string): Promise<string> {
-    const { body } = await this.expect<{ token: string }>(200, "GET", "/api/auth/token", { headers: { Cookie: cookie } });
+    const { body } = await this.expect<{ token: string }>(200, "GET", "/api/auth/token", {
+      headers: { Cookie: cookie },
+    });
     return body.token;
   }
 

@@ -34,6 +34,7 @@ export function scanAppLog(text: string, maxLines = 20): AppLogFindings {
   let serverErrors = 0;
   for (const raw of text.split("\n")) {
     // wrangler writes ANSI colours even into a file.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts every ANSI colour code
     const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trim();
     if (!line) continue;
     if (line.includes("Reloading local server")) reloads++;
@@ -43,7 +44,8 @@ export function scanAppLog(text: string, maxLines = 20): AppLogFindings {
       if (entry?.msg === "request" && typeof entry.method === "string" && typeof entry.path === "string") {
         const key = routeKey(entry.method, entry.path);
         const status = String(entry.status);
-        const counts = (statusByRoute[key] ??= {});
+        statusByRoute[key] ??= {};
+        const counts = statusByRoute[key];
         counts[status] = (counts[status] ?? 0) + 1;
         if (typeof entry.ms === "number") {
           const list = times.get(key) ?? [];
@@ -56,7 +58,8 @@ export function scanAppLog(text: string, maxLines = 20): AppLogFindings {
       continue;
     }
     if (OFFLINE_NOISE.test(line)) continue;
-    if (/\[ERROR\]|✘|\buncaught\b|\bexception\b|^error\b/i.test(line) && errorLines.length < maxLines) errorLines.push(line.slice(0, 300));
+    if (/\[ERROR\]|✘|\buncaught\b|\bexception\b|^error\b/i.test(line) && errorLines.length < maxLines)
+      errorLines.push(line.slice(0, 300));
   }
   const workerMs = Object.fromEntries([...times].map(([key, values]) => [key, summarize(values)]));
   return { reloads, serverErrors, statusByRoute, workerMs, errorLines };

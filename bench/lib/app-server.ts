@@ -31,7 +31,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -41,7 +43,10 @@ export function freePort(): Promise<number> {
  * built web/dist) to `dest`, with node_modules linked, not copied. Returns how many files it copied.
  */
 export function snapshotWorkingTree(root: string, dest: string): number {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+  })
     .split("\0")
     .filter(Boolean);
   let copied = 0;
@@ -88,7 +93,9 @@ export async function startApp(options: {
   };
   // A throwaway PGlite database, whatever the caller's environment points at.
   delete env.LOCAL_DATABASE_URL;
-  log(`npm start on port ${port} (SQL endpoint on ${sqlPort}${skipBuild ? ", existing web/dist" : ", building web/dist"})`);
+  log(
+    `npm start on port ${port} (SQL endpoint on ${sqlPort}${skipBuild ? ", existing web/dist" : ", building web/dist"})`,
+  );
   const child: ChildProcess = startDetached(
     "npm",
     ["start", "--", "--persist-to", join(tmpDir, "wrangler-state"), ...(skipBuild ? ["--skip-build"] : [])],

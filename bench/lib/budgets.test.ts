@@ -11,13 +11,16 @@ describe("budget evaluation", () => {
   });
 
   it("treats a minimum budget (the auth-overhead ratio) the other way round", () => {
-    const ratio = (value: number) => evaluateBudgets({ "authOverhead.ratio": value }).find((r) => r.id === "authOverhead.ratio");
+    const ratio = (value: number) =>
+      evaluateBudgets({ "authOverhead.ratio": value }).find((r) => r.id === "authOverhead.ratio");
     expect(ratio(0.95)?.status).toBe("pass");
     expect(ratio(0.85)?.status).toBe("fail");
   });
 
   it("fails the check on a broken or unmeasured stable figure, never on a timing", () => {
-    const figures: Record<string, number> = Object.fromEntries(BUDGETS.map((b) => [b.id, b.kind === "max" ? b.limit : b.limit]));
+    const figures: Record<string, number> = Object.fromEntries(
+      BUDGETS.map((b) => [b.id, b.kind === "max" ? b.limit : b.limit]),
+    );
     figures["startup.activeMs"] = 500; // a slow machine must not fail CI
     figures["authOverhead.ratio"] = 0.1;
     expect(gatedFailures(evaluateBudgets(figures))).toEqual([]);
@@ -32,7 +35,9 @@ describe("budget evaluation", () => {
   });
 
   it("says which figure breaks which budget", () => {
-    const [result] = evaluateBudgets({ "roundTrips.tokenRefresh": 3 }).filter((r) => r.id === "roundTrips.tokenRefresh");
+    const [result] = evaluateBudgets({ "roundTrips.tokenRefresh": 3 }).filter(
+      (r) => r.id === "roundTrips.tokenRefresh",
+    );
     expect(describeResult(result!)).toBe("FAIL DB round trips: token refresh (GET /api/auth/token): 3, budget ≤ 2");
     const [bundle] = evaluateBudgets({ "bundle.gzipBytes": 361_472 }).filter((r) => r.id === "bundle.gzipBytes");
     expect(describeResult(bundle!)).toBe("FAIL Worker bundle, gzip: 353.0 KiB, budget ≤ 300.0 KiB");
@@ -46,6 +51,8 @@ describe("budget evaluation", () => {
   it("holds the native-scrypt check as a yes/no figure", () => {
     const [scrypt] = evaluateBudgets({ "bundle.nativeScrypt": 0 }).filter((r) => r.id === "bundle.nativeScrypt");
     expect(scrypt?.status).toBe("fail");
-    expect(describeResult(scrypt!)).toBe("FAIL node:crypto's native scrypt bundled, no JavaScript scrypt: no, budget yes");
+    expect(describeResult(scrypt!)).toBe(
+      "FAIL node:crypto's native scrypt bundled, no JavaScript scrypt: no, budget yes",
+    );
   });
 });

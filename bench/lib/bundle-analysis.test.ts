@@ -27,7 +27,8 @@ describe("wrangler output", () => {
       gzipBytes: 361_472,
     });
     expect(parseUploadSize("no size here")).toBeNull();
-    const startup = "│ Bundle: 855.53 KiB / gzip: 256.93 KiB\n│   Active: 159.0 ms (including 20.9 ms garbage collection)\n│   Idle: 139.8 ms";
+    const startup =
+      "│ Bundle: 855.53 KiB / gzip: 256.93 KiB\n│   Active: 159.0 ms (including 20.9 ms garbage collection)\n│   Idle: 139.8 ms";
     expect(parseStartupOutput(startup)).toEqual({ activeMs: 159, gcMs: 20.9, idleMs: 139.8 });
     expect(parseStartupOutput("Worker failed to start")).toBeNull();
   });
@@ -41,7 +42,8 @@ describe("scrypt in the bundle", () => {
   });
 
   it("flags a bundled JavaScript scrypt and the absence of the native one", () => {
-    const noble = '// node_modules/@noble/hashes/scrypt.js\nthrow new Error(\'"N" expected a power of 2, and 2^1 <= N <= 2^32\');';
+    const noble =
+      "// node_modules/@noble/hashes/scrypt.js\nthrow new Error('\"N\" expected a power of 2, and 2^1 <= N <= 2^32');";
     expect(detectScrypt(noble)).toEqual({ nativeNodeCrypto: false, pureJs: true, evidence: null });
     expect(detectScrypt('import { randomBytes } from "node:crypto";').nativeNodeCrypto).toBe(false);
   });
@@ -67,7 +69,12 @@ describe("attribution by package", () => {
       nodes: [
         { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1 }, children: [2, 5, 6, 8] },
         // top level of the bundle, executing line 5 (a @better-auth/core statement)
-        { id: 2, callFrame: { functionName: "", url, lineNumber: -1 }, children: [3], positionTicks: [{ line: 5, ticks: 1 }] },
+        {
+          id: 2,
+          callFrame: { functionName: "", url, lineNumber: -1 },
+          children: [3],
+          positionTicks: [{ line: 5, ticks: 1 }],
+        },
         // zod's build() (0-based line 2 = bundle line 3), called from there
         { id: 3, callFrame: { functionName: "build", url, lineNumber: 2 }, children: [4, 7] },
         // esbuild's __init helper (line 1) called by build(): charged to zod, its caller

@@ -5,6 +5,7 @@
 
 const KIB = 1024;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts every ANSI colour code
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 export function stripAnsi(text: string): string {
@@ -19,7 +20,9 @@ export function parseUploadSize(output: string): { rawBytes: number; gzipBytes: 
 }
 
 /** `Active: 159.0 ms (including 20.9 ms garbage collection)` from `wrangler check startup`. */
-export function parseStartupOutput(output: string): { activeMs: number; gcMs: number | null; idleMs: number | null } | null {
+export function parseStartupOutput(
+  output: string,
+): { activeMs: number; gcMs: number | null; idleMs: number | null } | null {
   const text = stripAnsi(output);
   const active = /Active:\s*([\d.]+)\s*ms(?:\s*\(including\s*([\d.]+)\s*ms garbage collection\))?/.exec(text);
   if (!active) return null;
@@ -43,7 +46,9 @@ export interface ScryptCheck {
 export function detectScrypt(source: string): ScryptCheck {
   const named = /import\s*\{[^}]*\bscrypt\b[^}]*\}\s*from\s*["']node:crypto["']/.exec(source);
   const namespace = /import\s*\*\s*as\s*([\w$]+)\s*from\s*["']node:crypto["']/.exec(source);
-  const viaNamespace = namespace ? new RegExp(`\\b${namespace[1]?.replace(/\$/g, "\\$")}\\.scrypt\\b`).test(source) : false;
+  const viaNamespace = namespace
+    ? new RegExp(`\\b${namespace[1]?.replace(/\$/g, "\\$")}\\.scrypt\\b`).test(source)
+    : false;
   const pureJs =
     /node_modules\/@noble\/hashes\/(esm\/)?scrypt/.test(source) ||
     source.includes('"N" expected a power of 2') ||
@@ -51,7 +56,7 @@ export function detectScrypt(source: string): ScryptCheck {
   return {
     nativeNodeCrypto: Boolean(named) || viaNamespace,
     pureJs,
-    evidence: named?.[0].replace(/\s+/g, " ") ?? (viaNamespace ? namespace?.[0] ?? null : null),
+    evidence: named?.[0].replace(/\s+/g, " ") ?? (viaNamespace ? (namespace?.[0] ?? null) : null),
   };
 }
 
@@ -147,7 +152,9 @@ export function startupByPackage(profile: CpuProfile, bundleUrlSuffix: string, s
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
 
   const inBundle = (url: string) => url !== "" && url.endsWith(bundleUrlSuffix);
   const callerPackage = (id: number): string | null => {

@@ -13,7 +13,12 @@ function escapeXml(text: string): string {
 export function renderLatencySvg(rows: readonly LatencyRow[]): string {
   const shown = rows
     .filter((r) => OPERATIONS.find((op) => op.id === r.op)?.todo || r.op === "tokenRefresh")
-    .sort((a, b) => OPERATIONS.findIndex((op) => op.id === a.op) * 2 + (a.variant === "jwt" ? 0 : 1) - (OPERATIONS.findIndex((op) => op.id === b.op) * 2 + (b.variant === "jwt" ? 0 : 1)));
+    .sort(
+      (a, b) =>
+        OPERATIONS.findIndex((op) => op.id === a.op) * 2 +
+        (a.variant === "jwt" ? 0 : 1) -
+        (OPERATIONS.findIndex((op) => op.id === b.op) * 2 + (b.variant === "jwt" ? 0 : 1)),
+    );
   const barH = 16;
   const gap = 6;
   const left = 210;
@@ -21,7 +26,11 @@ export function renderLatencySvg(rows: readonly LatencyRow[]): string {
   const top = 58;
   const height = top + shown.length * (barH + gap) + 50;
   const width = left + plotW + 40;
-  const maxMs = Math.max(1, ...shown.map((r) => r.load.latency.p95Ms).filter(Number.isFinite), ...shown.map((r) => r.floorMs ?? 0));
+  const maxMs = Math.max(
+    1,
+    ...shown.map((r) => r.load.latency.p95Ms).filter(Number.isFinite),
+    ...shown.map((r) => r.floorMs ?? 0),
+  );
   const step = [5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].find((s) => maxMs / s <= 8) ?? 2000;
   const axisMax = Math.ceil(maxMs / step) * step;
   const x = (ms: number) => left + (Math.min(ms, axisMax) / axisMax) * plotW;
@@ -42,12 +51,20 @@ export function renderLatencySvg(rows: readonly LatencyRow[]): string {
     const label = `${operationLabel(row.op).replace(/ \(.*\)$/, "")} — ${row.variant === "jwt" ? "edge" : "common"}`;
     parts.push(`<text x="${left - 8}" y="${y + barH - 4}" text-anchor="end">${escapeXml(label)}</text>`);
     if (Number.isFinite(p50Ms)) {
-      parts.push(`<rect class="bar" x="${left}" y="${y}" width="${(x(p50Ms) - left).toFixed(1)}" height="${barH}" fill="${color[row.variant]}"><title>${escapeXml(`${label}: p50 ${p50Ms.toFixed(1)} ms, p95 ${p95Ms.toFixed(1)} ms`)}</title></rect>`);
-      parts.push(`<line x1="${x(p50Ms).toFixed(1)}" y1="${y + barH / 2}" x2="${x(p95Ms).toFixed(1)}" y2="${y + barH / 2}" stroke="#333"/>`);
-      parts.push(`<line x1="${x(p95Ms).toFixed(1)}" y1="${y + 3}" x2="${x(p95Ms).toFixed(1)}" y2="${y + barH - 3}" stroke="#333"/>`);
+      parts.push(
+        `<rect class="bar" x="${left}" y="${y}" width="${(x(p50Ms) - left).toFixed(1)}" height="${barH}" fill="${color[row.variant]}"><title>${escapeXml(`${label}: p50 ${p50Ms.toFixed(1)} ms, p95 ${p95Ms.toFixed(1)} ms`)}</title></rect>`,
+      );
+      parts.push(
+        `<line x1="${x(p50Ms).toFixed(1)}" y1="${y + barH / 2}" x2="${x(p95Ms).toFixed(1)}" y2="${y + barH / 2}" stroke="#333"/>`,
+      );
+      parts.push(
+        `<line x1="${x(p95Ms).toFixed(1)}" y1="${y + 3}" x2="${x(p95Ms).toFixed(1)}" y2="${y + barH - 3}" stroke="#333"/>`,
+      );
     }
     if (row.floorMs !== null) {
-      parts.push(`<line x1="${x(row.floorMs).toFixed(1)}" y1="${y - 2}" x2="${x(row.floorMs).toFixed(1)}" y2="${y + barH + 2}" stroke="#000" stroke-dasharray="3,2"/>`);
+      parts.push(
+        `<line x1="${x(row.floorMs).toFixed(1)}" y1="${y - 2}" x2="${x(row.floorMs).toFixed(1)}" y2="${y + barH + 2}" stroke="#000" stroke-dasharray="3,2"/>`,
+      );
     }
   });
   parts.push(

@@ -34,7 +34,11 @@ export function configMinifies(root: string): boolean {
   return /^\s*minify\s*=\s*true\b/m.test(readFileSync(join(root, "wrangler.toml"), "utf8"));
 }
 
-export async function measureBundle(root: string, outdir: string, options: { minify?: boolean } = {}): Promise<BundleMeasure & { source: string }> {
+export async function measureBundle(
+  root: string,
+  outdir: string,
+  options: { minify?: boolean } = {},
+): Promise<BundleMeasure & { source: string }> {
   const args = ["deploy", "--dry-run", "--outdir", outdir, ...(options.minify ? ["--minify"] : [])];
   const run = await runCommand("wrangler", args, { cwd: root, env: WRANGLER_ENV });
   if (run.code !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${tail(run.output)}`);
@@ -62,11 +66,19 @@ export interface StartupMeasure {
 }
 
 /** `wrangler check startup` `runs` times (it builds the production config itself); median of "Active". */
-export async function measureStartup(root: string, tmpDir: string, bundleSource: string, runs = 3): Promise<StartupMeasure> {
+export async function measureStartup(
+  root: string,
+  tmpDir: string,
+  bundleSource: string,
+  runs = 3,
+): Promise<StartupMeasure> {
   const results: { activeMs: number; profile: string }[] = [];
   for (let i = 0; i < runs; i++) {
     const profile = join(tmpDir, `startup-${i}.cpuprofile`);
-    const run = await runCommand("wrangler", ["check", "startup", "--outfile", profile], { cwd: root, env: WRANGLER_ENV });
+    const run = await runCommand("wrangler", ["check", "startup", "--outfile", profile], {
+      cwd: root,
+      env: WRANGLER_ENV,
+    });
     const parsed = parseStartupOutput(run.output);
     if (run.code !== 0 || !parsed) throw new Error(`wrangler check startup failed:\n${tail(run.output)}`);
     results.push({ activeMs: parsed.activeMs, profile });

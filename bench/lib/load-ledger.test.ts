@@ -14,8 +14,10 @@ function seeded(seed: number): () => number {
   };
 }
 
-const users = (n: number): LoadUser[] => Array.from({ length: n }, (_, i) => ({ userId: `u${i}`, cookie: `c${i}`, token: `t${i}` }));
-const only = (kind: OpKind) => Object.fromEntries(Object.keys(DEFAULT_MIX).map((k) => [k, k === kind ? 1 : 0])) as Record<OpKind, number>;
+const users = (n: number): LoadUser[] =>
+  Array.from({ length: n }, (_, i) => ({ userId: `u${i}`, cookie: `c${i}`, token: `t${i}` }));
+const only = (kind: OpKind) =>
+  Object.fromEntries(Object.keys(DEFAULT_MIX).map((k) => [k, k === kind ? 1 : 0])) as Record<OpKind, number>;
 
 /**
  * An in-memory todo API with the real one's semantics for what the load sends: owner checks,
@@ -42,7 +44,10 @@ class FakeApi {
         if (ifMatch && ifMatch !== `"${mine.version}"`) return { status: 412, body: "{}" };
         mine.version++;
         mine.completed = JSON.parse(req.body as string).completed;
-        return { status: 200, body: JSON.stringify({ id: op.todoId, version: mine.version, completed: mine.completed }) };
+        return {
+          status: 200,
+          body: JSON.stringify({ id: op.todoId, version: mine.version, completed: mine.completed }),
+        };
       case "delete":
         if (!mine) return { status: 404, body: "{}" };
         if (ifMatch && ifMatch !== `"${mine.version}"`) return { status: 412, body: "{}" };
@@ -78,7 +83,12 @@ describe("the load test's ledger", () => {
     // The same reservation is what makes every op safe: no 404 (a race with a delete), no 412.
     expect(Object.keys(statuses).sort()).toEqual(["200", "201", "204"]);
     expect(ledger.anomalies).toEqual([]);
-    expect(ledger.unanswered().map((op) => op.seq).sort()).toEqual(inFlight.map((op) => op.seq).sort());
+    expect(
+      ledger
+        .unanswered()
+        .map((op) => op.seq)
+        .sort(),
+    ).toEqual(inFlight.map((op) => op.seq).sort());
     // The run hit the cap and kept going with deletes instead of creates.
     for (let u = 0; u < 3; u++) expect(ledger.liveCount(u)).toBeLessThanOrEqual(40);
     expect(ledger.deleted.size).toBeGreaterThan(100);
@@ -93,14 +103,26 @@ describe("the load test's ledger", () => {
   });
 
   it("sends each create once with its own Idempotency-Key, and a toggle's If-Match is the version the last answer gave", () => {
-    const ledger = new TodoLedger(users(1), { maxLivePerUser: 10, runId: "run", mix: only("create"), random: () => 0.1 });
+    const ledger = new TodoLedger(users(1), {
+      maxLivePerUser: 10,
+      runId: "run",
+      mix: only("create"),
+      random: () => 0.1,
+    });
     const create = ledger.next();
     const second = ledger.next();
     expect(ledger.request(create).headers["Idempotency-Key"]).toBe(`run-${create.seq}`);
-    expect(ledger.request(second).headers["Idempotency-Key"]).not.toBe(ledger.request(create).headers["Idempotency-Key"]);
+    expect(ledger.request(second).headers["Idempotency-Key"]).not.toBe(
+      ledger.request(create).headers["Idempotency-Key"],
+    );
     ledger.settle(create, { status: 201, body: JSON.stringify({ id: "x", version: 1, completed: false }) });
 
-    const toggler = new TodoLedger(users(1), { maxLivePerUser: 10, runId: "run", mix: only("toggle"), random: () => 0.1 });
+    const toggler = new TodoLedger(users(1), {
+      maxLivePerUser: 10,
+      runId: "run",
+      mix: only("toggle"),
+      random: () => 0.1,
+    });
     toggler.recordCreated(0, "x", 4, false);
     const toggle = toggler.next();
     expect(toggle).toMatchObject({ kind: "toggle", todoId: "x", completed: true, ifMatch: 4 });
@@ -110,7 +132,12 @@ describe("the load test's ledger", () => {
   });
 
   it("keeps a todo whose request failed out of the mix until it is resolved", () => {
-    const ledger = new TodoLedger(users(1), { maxLivePerUser: 10, runId: "run", mix: only("delete"), random: () => 0.1 });
+    const ledger = new TodoLedger(users(1), {
+      maxLivePerUser: 10,
+      runId: "run",
+      mix: only("delete"),
+      random: () => 0.1,
+    });
     ledger.recordCreated(0, "x");
     const del = ledger.next();
     expect(del).toMatchObject({ kind: "delete", todoId: "x" });
@@ -134,7 +161,11 @@ describe("the load test's ledger", () => {
 
     const creator = new TodoLedger(users(1), { maxLivePerUser: 10, runId: "run", mix: only("create") });
     const create = creator.next();
-    creator.settle(create, { status: 201, body: JSON.stringify({ id: "y", version: 1 }), headers: { "idempotent-replayed": "true" } });
+    creator.settle(create, {
+      status: 201,
+      body: JSON.stringify({ id: "y", version: 1 }),
+      headers: { "idempotent-replayed": "true" },
+    });
     expect(creator.anomalies).toEqual([`create ${create.seq}: answered as a replay, but it was sent once`]);
   });
 
@@ -143,6 +174,8 @@ describe("the load test's ledger", () => {
     const refresh = ledger.next();
     expect(ledger.request(refresh)).toEqual({ method: "GET", path: "/api/auth/token", headers: { Cookie: "c0" } });
     ledger.settle(refresh, { status: 200, body: JSON.stringify({ token: "fresh" }) });
-    expect(ledger.request({ seq: 99, kind: "list", user: 0, status: "all" }).headers.Authorization).toBe("Bearer fresh");
+    expect(ledger.request({ seq: 99, kind: "list", user: 0, status: "all" }).headers.Authorization).toBe(
+      "Bearer fresh",
+    );
   });
 });

@@ -7,8 +7,14 @@ import { DEFAULT_MIX, OP_KINDS } from "./todo-ledger.ts";
 import { auditSummary, auditWrites } from "./write-audit.ts";
 
 function fixture(): LoadTestResults {
-  const kind = (requests: number, status: string) => ({ requests, statusCounts: { [status]: requests }, latency: summarize([10, 20, 30, 400]) });
-  const audit = auditSummary(auditWrites({ created: new Map([["a", "u0"]]), deleted: new Set(), found: [{ id: "a", userId: "u0" }] }));
+  const kind = (requests: number, status: string) => ({
+    requests,
+    statusCounts: { [status]: requests },
+    latency: summarize([10, 20, 30, 400]),
+  });
+  const audit = auditSummary(
+    auditWrites({ created: new Map([["a", "u0"]]), deleted: new Set(), found: [{ id: "a", userId: "u0" }] }),
+  );
   const memory = { ...judgeMemory([0, 1, 2, 3, 4, 5].map((t) => ({ t, mib: 100 }))), pids: [1], cpuSeconds: 30 };
   return {
     meta: {
@@ -21,15 +27,37 @@ function fixture(): LoadTestResults {
       durationSeconds: 95,
       settings: { connections: 50, seconds: 60, users: 10, maxLivePerUser: 900, mix: { ...DEFAULT_MIX } },
     },
-    overall: { requests: 6000, seconds: 60, rps: 100, latency: summarize([10, 20, 30, 400]), statusCounts: { 200: 4000, 201: 1500, 204: 500 }, failures: 0, connectionErrors: 0, timeouts: 0 },
-    byKind: { list: kind(3000, "200"), get: kind(500, "200"), create: kind(1500, "201"), toggle: kind(450, "200"), delete: kind(500, "204"), refresh: kind(50, "200") },
+    overall: {
+      requests: 6000,
+      seconds: 60,
+      rps: 100,
+      latency: summarize([10, 20, 30, 400]),
+      statusCounts: { 200: 4000, 201: 1500, 204: 500 },
+      failures: 0,
+      connectionErrors: 0,
+      timeouts: 0,
+    },
+    byKind: {
+      list: kind(3000, "200"),
+      get: kind(500, "200"),
+      create: kind(1500, "201"),
+      toggle: kind(450, "200"),
+      delete: kind(500, "204"),
+      refresh: kind(50, "200"),
+    },
     unanswered: Object.fromEntries(OP_KINDS.map((k) => [k, k === "create" ? 2 : 0])) as LoadTestResults["unanswered"],
     resolution: { createsWritten: 2, createsNotWritten: 0, deletesReplayed: 0, nothingToResolve: 0, failed: [] },
     writes: { creates: 1500, deletes: 500, api: audit, db: { ...audit, countStar: 1 } },
     memory: { worker: memory, proxy: memory, endpoint: memory, wrangler: memory },
     memorySeries: [],
     loadWindow: { start: 0, end: 60 },
-    appLog: { reloads: 0, serverErrors: 0, statusByRoute: {}, workerMs: { "GET /api/todos": summarize([2, 3, 4]) }, errorLines: [] },
+    appLog: {
+      reloads: 0,
+      serverErrors: 0,
+      statusByRoute: {},
+      workerMs: { "GET /api/todos": summarize([2, 3, 4]) },
+      errorLines: [],
+    },
     anomalies: [],
     failures: [],
     warnings: [],
@@ -46,8 +74,12 @@ describe("the report's load test section", () => {
     expect(md).toContain("| latency p50 / p95 / p99 (all requests) | 20 ms / 400 ms / 400 ms (max 400 ms) |");
     expect(md).toContain("| errors: non-2xx + connection errors + timeouts | **0** (0 + 0 + 0) |");
     expect(md).toContain("| rows in the database (`select … from todos`; `count(*)`) | 1; 1 ✅ |");
-    expect(md).toMatch(/\| list \(GET \/api\/todos, all\/active\/completed\) \| 3000 \| 50 % \| 200: 3000 \| .* \| 3\.0 ms \/ 4\.0 ms \/ 4\.0 ms \|/);
-    expect(md).toContain("| workerd running the Worker | 100 MiB | 100 MiB | 100 MiB | +0.0 MiB/min (0.0 %/min) | stable: end within 64 MiB of the start (+0 MiB) | 0.0 MiB | 30 s (50 % of a core) |");
+    expect(md).toMatch(
+      /\| list \(GET \/api\/todos, all\/active\/completed\) \| 3000 \| 50 % \| 200: 3000 \| .* \| 3\.0 ms \/ 4\.0 ms \/ 4\.0 ms \|/,
+    );
+    expect(md).toContain(
+      "| workerd running the Worker | 100 MiB | 100 MiB | 100 MiB | +0.0 MiB/min (0.0 %/min) | stable: end within 64 MiB of the start (+0 MiB) | 0.0 MiB | 30 s (50 % of a core) |",
+    );
     expect(md).toContain("[results/load.json](results/load.json)");
   });
 

@@ -66,27 +66,48 @@ export function renderLoadSection(load: LoadTestResults | null): string {
       inWorker ? `${ms(inWorker.p50Ms)} / ${ms(inWorker.p95Ms)} / ${ms(inWorker.p99Ms)}` : "—",
     ];
   });
-  kinds.push(["**all**", `**${o.requests}**`, "100 %", statuses(o.statusCounts), ms(o.latency.p50Ms), ms(o.latency.p95Ms), ms(o.latency.p99Ms), ms(o.latency.maxMs), ""]);
+  kinds.push([
+    "**all**",
+    `**${o.requests}**`,
+    "100 %",
+    statuses(o.statusCounts),
+    ms(o.latency.p50Ms),
+    ms(o.latency.p95Ms),
+    ms(o.latency.p99Ms),
+    ms(o.latency.maxMs),
+    "",
+  ]);
 
   const w = load.writes;
   const writeRows = [
     ["rows expected (created − deleted)", String(w.api.expected)],
     ["rows listed through the API (every user, every page)", `${w.api.found}${w.api.ok ? " ✅" : " ❌"}`],
-    ["rows in the database (`select … from todos`; `count(*)`)", `${w.db.found}; ${w.db.countStar}${w.db.ok && w.db.countStar === w.db.found ? " ✅" : " ❌"}`],
-    ["lost creates / lost deletes / unannounced rows / wrong owner", `${w.db.missing} / ${w.db.undeleted} / ${w.db.unknown} / ${w.db.wrongOwner}`],
+    [
+      "rows in the database (`select … from todos`; `count(*)`)",
+      `${w.db.found}; ${w.db.countStar}${w.db.ok && w.db.countStar === w.db.found ? " ✅" : " ❌"}`,
+    ],
+    [
+      "lost creates / lost deletes / unannounced rows / wrong owner",
+      `${w.db.missing} / ${w.db.undeleted} / ${w.db.unknown} / ${w.db.wrongOwner}`,
+    ],
   ];
 
   const loadSeconds = load.loadWindow.end - load.loadWindow.start;
   const memoryRows = ROLES.map((role) => {
     const v = load.memory[role];
-    const cpu = known(v.cpuSeconds) && loadSeconds > 0 ? `${v.cpuSeconds.toFixed(0)} s (${((v.cpuSeconds / loadSeconds) * 100).toFixed(0)} % of a core)` : "—";
+    const cpu =
+      known(v.cpuSeconds) && loadSeconds > 0
+        ? `${v.cpuSeconds.toFixed(0)} s (${((v.cpuSeconds / loadSeconds) * 100).toFixed(0)} % of a core)`
+        : "—";
     const flag = v.status === "growing" ? "⚠️ **growing**" : v.status === "stable" ? "stable" : "not measured";
     return [
       ROLE_LABEL[role],
       mib(v.startMiB),
       mib(v.peakMiB),
       mib(v.endMiB),
-      !known(v.lastHalfSlopeMiBPerMin) ? "—" : `${v.lastHalfSlopeMiBPerMin >= 0 ? "+" : ""}${v.lastHalfSlopeMiBPerMin.toFixed(1)} MiB/min (${v.lastHalfSlopePctPerMin.toFixed(1)} %/min)`,
+      !known(v.lastHalfSlopeMiBPerMin)
+        ? "—"
+        : `${v.lastHalfSlopeMiBPerMin >= 0 ? "+" : ""}${v.lastHalfSlopeMiBPerMin.toFixed(1)} MiB/min (${v.lastHalfSlopePctPerMin.toFixed(1)} %/min)`,
       `${flag}: ${v.reason}`,
       known(v.growthMiB) && o.requests > 0 ? `${((v.growthMiB / o.requests) * 1000).toFixed(1)} MiB` : "—",
       cpu,
@@ -107,7 +128,10 @@ export function renderLoadSection(load: LoadTestResults | null): string {
       ["figure", "value"],
       [
         ["requests (answered)", `${o.requests} in ${o.seconds.toFixed(0)} s: **${o.rps.toFixed(0)} req/s**`],
-        ["latency p50 / p95 / p99 (all requests)", `${ms(o.latency.p50Ms)} / ${ms(o.latency.p95Ms)} / ${ms(o.latency.p99Ms)} (max ${ms(o.latency.maxMs)})`],
+        [
+          "latency p50 / p95 / p99 (all requests)",
+          `${ms(o.latency.p50Ms)} / ${ms(o.latency.p95Ms)} / ${ms(o.latency.p99Ms)} (max ${ms(o.latency.maxMs)})`,
+        ],
         [
           "errors: non-2xx + connection errors + timeouts",
           `**${o.failures}** (${o.failures - (o.connectionErrors ?? 0) - (o.timeouts ?? 0)} + ${o.connectionErrors ?? "?"} + ${o.timeouts ?? "?"})`,
@@ -119,26 +143,57 @@ export function renderLoadSection(load: LoadTestResults | null): string {
         ["todos created / deleted (201s / 204s, replays after the run included)", `${w.creates} / ${w.deletes}`],
         ...writeRows,
         ["anomalies (duplicate id, another user's todo, wrong answer)", String(load.anomalies.length)],
-        ["wrangler reloads during the run / 5xx in its request log", `${load.appLog.reloads} / ${load.appLog.serverErrors}`],
+        [
+          "wrangler reloads during the run / 5xx in its request log",
+          `${load.appLog.reloads} / ${load.appLog.serverErrors}`,
+        ],
       ],
     ),
     "",
     "Latency by kind of request (measured by the load generator, on the same 2 cores as the app: a timing, reported only, never gated):",
     "",
-    table(["request", "requests", "share", "statuses", "p50", "p95", "p99", "max", "in the Worker p50 / p95 / p99"], kinds),
+    table(
+      ["request", "requests", "share", "statuses", "p50", "p95", "p99", "max", "in the Worker p50 / p95 / p99"],
+      kinds,
+    ),
     "",
     "\"In the Worker\" is the Worker's own request log (`ms`): wall time inside the handler chain, which in Workers advances only across I/O, so it is the database round trips plus the wait for the isolate's one thread, which all concurrent requests share. The rest of the client's latency is queueing before the Worker: in wrangler's proxy (a second workerd) and for the CPU. With every connection always busy, p50 ≈ connections ÷ req/s: latency here measures throughput, which is bound by the 2 cores the whole chain (and the load generator) share.",
     "",
     `Resident memory (VmRSS of the processes under \`npm start\`, sampled every second during the load, each role's processes summed; end = median of the last ${MEMORY_RULE.endWindow} samples), and the CPU time each used during the load (utime + stime):`,
     "",
-    table(["process", "start", "peak", "end", "trend over the last half", "verdict", "end − start per 1000 requests", "CPU during the load"], memoryRows),
+    table(
+      [
+        "process",
+        "start",
+        "peak",
+        "end",
+        "trend over the last half",
+        "verdict",
+        "end − start per 1000 requests",
+        "CPU during the load",
+      ],
+      memoryRows,
+    ),
     "",
     `Memory rule (a warning, never a failure): a process is flagged as growing when its end is above its start by more than max(${MEMORY_RULE.minGrowthMiB} MiB, ${MEMORY_RULE.growthShare * 100} % of the start) and the last half of the run still climbs by more than ${MEMORY_RULE.stillGrowingShare * 100} % of its level per minute, or when the end is over ${MEMORY_RULE.hardMultiple}× the start. Warming up (JIT, heap and caches sized to the load) raises RSS early and then levels off; a leak keeps climbing to the end. Under \`wrangler dev\` both workerd processes grow with the number of requests they serve, whatever the request, static assets included: before suspecting the app, compare the Worker's growth with that of wrangler's proxy, which runs none of the app's code.`,
   ];
   if (load.warnings.length) parts.push("", "**Warnings:**", "", ...load.warnings.map((w) => `- ${w}`));
   if (load.appLog.errorLines.length) {
-    parts.push("", "The app's own error lines during the load (first 5):", "", "```", ...load.appLog.errorLines.slice(0, 5), "```");
+    parts.push(
+      "",
+      "The app's own error lines during the load (first 5):",
+      "",
+      "```",
+      ...load.appLog.errorLines.slice(0, 5),
+      "```",
+    );
   }
-  if (load.anomalies.length) parts.push("", "Anomalies (first 10):", "", ...load.anomalies.slice(0, 10).map((a) => `- ${a.replace(/\|/g, "\\|")}`));
+  if (load.anomalies.length)
+    parts.push(
+      "",
+      "Anomalies (first 10):",
+      "",
+      ...load.anomalies.slice(0, 10).map((a) => `- ${a.replace(/\|/g, "\\|")}`),
+    );
   return parts.join("\n");
 }

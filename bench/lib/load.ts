@@ -20,7 +20,12 @@ export interface LoadOptions {
    */
   setupRequest?: (request: autocannon.Request, context: Record<string, unknown>) => autocannon.Request;
   /** Sees each response (to collect created ids), with the context its request was set up with. */
-  onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+  onResponse?: (
+    status: number,
+    body: string,
+    context: Record<string, unknown>,
+    headers: Record<string, string | string[]>,
+  ) => void;
 }
 
 export interface LoadResult {
@@ -52,7 +57,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
   if (options.onResponse) {
     request.onResponse = (status, body, context, headers) =>
-      options.onResponse?.(status, body, context as Record<string, unknown>, headers as Record<string, string | string[]>);
+      options.onResponse?.(
+        status,
+        body,
+        context as Record<string, unknown>,
+        headers as Record<string, string | string[]>,
+      );
   }
 
   const result = await new Promise<autocannon.Result>((resolve, reject) => {

@@ -28,7 +28,11 @@ describe("lost-write accounting (201s minus 204s against the rows found)", () =>
   });
 
   it("finds a delete that was answered 204 but whose row is still there", () => {
-    const audit = auditWrites({ created, deleted, found: rows(["a1", "alice"], ["a2", "alice"], ["a3", "alice"], ["b1", "bob"]) });
+    const audit = auditWrites({
+      created,
+      deleted,
+      found: rows(["a1", "alice"], ["a2", "alice"], ["a3", "alice"], ["b1", "bob"]),
+    });
     expect(audit.ok).toBe(false);
     expect(audit.undeleted).toEqual(["a2"]);
     expect(audit.missing).toEqual([]);
@@ -36,14 +40,27 @@ describe("lost-write accounting (201s minus 204s against the rows found)", () =>
 
   it("finds rows no response announced, rows under the wrong user and ids listed twice, even when the count matches", () => {
     // Same count as expected (3), and still three different problems.
-    const audit = auditWrites({ created, deleted, found: rows(["a1", "alice"], ["zz", "alice"], ["b1", "alice"], ["a1", "alice"]) });
+    const audit = auditWrites({
+      created,
+      deleted,
+      found: rows(["a1", "alice"], ["zz", "alice"], ["b1", "alice"], ["a1", "alice"]),
+    });
     expect(audit.ok).toBe(false);
     expect(audit.unknown).toEqual(["zz"]);
     expect(audit.wrongOwner).toEqual(["b1"]);
     expect(audit.duplicates).toEqual(["a1"]);
     expect(audit.missing).toEqual(["a3"]);
     const summary = auditSummary(audit);
-    expect(summary).toMatchObject({ ok: false, expected: 3, found: 4, missing: 1, unknown: 1, wrongOwner: 1, duplicates: 1, undeleted: 0 });
+    expect(summary).toMatchObject({
+      ok: false,
+      expected: 3,
+      found: 4,
+      missing: 1,
+      unknown: 1,
+      wrongOwner: 1,
+      duplicates: 1,
+      undeleted: 0,
+    });
     expect(summary.problems).toHaveLength(4);
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { classify, cpuSeconds, judgeMemory, type RssSample, roleSeries, slope } from "./rss.ts";
 
 /** One sample a second for `seconds`, MiB from f(t). */
-const series = (seconds: number, f: (t: number) => number) => Array.from({ length: seconds }, (_, t) => ({ t, mib: f(t) }));
+const series = (seconds: number, f: (t: number) => number) =>
+  Array.from({ length: seconds }, (_, t) => ({ t, mib: f(t) }));
 
 describe("the memory rule (warn when a process is far above its start and still climbing)", () => {
   it("calls warm-up growth that levels off stable, even when it is large", () => {
@@ -52,20 +53,47 @@ describe("the memory rule (warn when a process is far above its start and still 
 describe("finding the app's processes under npm start", () => {
   it("tells wrangler's proxy (on the public port) from the Worker's workerd, and finds the endpoint and wrangler", () => {
     const workerd = "/x/bin/workerd serve --binary --experimental";
-    expect(classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=localhost:8794 --external-addr=a` }, 8794)).toBe("proxy");
-    expect(classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=127.0.0.1:0 --external-addr=a` }, 8794)).toBe("worker");
-    expect(classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=localhost:87940` }, 8794)).toBe("worker");
-    expect(classify({ comm: "node", cmdline: "node dev/start.ts --skip-build --persist-to /tmp/x" }, 8794)).toBe("endpoint");
-    expect(classify({ comm: "node", cmdline: "node /r/node_modules/.bin/wrangler dev --port 8794" }, 8794)).toBe("wrangler");
-    expect(classify({ comm: "node", cmdline: "/r/node --no-warnings /r/wrangler/wrangler-dist/cli.js dev --port 8794" }, 8794)).toBe("wrangler");
+    expect(
+      classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=localhost:8794 --external-addr=a` }, 8794),
+    ).toBe("proxy");
+    expect(
+      classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=127.0.0.1:0 --external-addr=a` }, 8794),
+    ).toBe("worker");
+    expect(classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=localhost:87940` }, 8794)).toBe(
+      "worker",
+    );
+    expect(classify({ comm: "node", cmdline: "node dev/start.ts --skip-build --persist-to /tmp/x" }, 8794)).toBe(
+      "endpoint",
+    );
+    expect(classify({ comm: "node", cmdline: "node /r/node_modules/.bin/wrangler dev --port 8794" }, 8794)).toBe(
+      "wrangler",
+    );
+    expect(
+      classify(
+        { comm: "node", cmdline: "/r/node --no-warnings /r/wrangler/wrangler-dist/cli.js dev --port 8794" },
+        8794,
+      ),
+    ).toBe("wrangler");
     expect(classify({ comm: "esbuild", cmdline: "/r/esbuild --service=0.28.2 --ping" }, 8794)).toBeNull();
     expect(classify({ comm: "sh", cmdline: "sh -c node dev/start.ts" }, 8794)).toBeNull();
   });
 
   it("sums a role's processes and counts CPU per process, across a workerd restart", () => {
     const samples: RssSample[] = [
-      { t: 0, procs: [{ pid: 1, role: "worker", kib: 1024, cpuTicks: 100 }, { pid: 2, role: "proxy", kib: 2048, cpuTicks: 5 }] },
-      { t: 1, procs: [{ pid: 1, role: "worker", kib: 2048, cpuTicks: 250 }, { pid: 2, role: "proxy", kib: 2048, cpuTicks: 6 }] },
+      {
+        t: 0,
+        procs: [
+          { pid: 1, role: "worker", kib: 1024, cpuTicks: 100 },
+          { pid: 2, role: "proxy", kib: 2048, cpuTicks: 5 },
+        ],
+      },
+      {
+        t: 1,
+        procs: [
+          { pid: 1, role: "worker", kib: 2048, cpuTicks: 250 },
+          { pid: 2, role: "proxy", kib: 2048, cpuTicks: 6 },
+        ],
+      },
       // A reload: the Worker's workerd is a new process.
       { t: 2, procs: [{ pid: 3, role: "worker", kib: 3072, cpuTicks: 40 }] },
       { t: 3, procs: [{ pid: 3, role: "worker", kib: 3072, cpuTicks: 90 }] },

@@ -32,7 +32,10 @@ export async function runMixedLoad(
   options: { baseUrl: string; connections: number; seconds: number },
 ): Promise<MixedLoadResult> {
   const latencies = Object.fromEntries(OP_KINDS.map((k) => [k, [] as number[]])) as Record<OpKind, number[]>;
-  const statusCounts = Object.fromEntries(OP_KINDS.map((k) => [k, {} as Record<string, number>])) as Record<OpKind, Record<string, number>>;
+  const statusCounts = Object.fromEntries(OP_KINDS.map((k) => [k, {} as Record<string, number>])) as Record<
+    OpKind,
+    Record<string, number>
+  >;
   let unreadable = 0;
 
   const overall = await runLoad({
@@ -58,7 +61,9 @@ export async function runMixedLoad(
       } catch (error) {
         // Never let a bad answer throw inside autocannon's parser: record it and go on.
         unreadable++;
-        ledger.anomalies.push(`${op.kind} ${op.seq}: answer ${status} not readable (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 200)}`);
+        ledger.anomalies.push(
+          `${op.kind} ${op.seq}: answer ${status} not readable (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 200)}`,
+        );
       }
     },
   });
@@ -66,7 +71,10 @@ export async function runMixedLoad(
   const unanswered = Object.fromEntries(OP_KINDS.map((k) => [k, 0])) as Record<OpKind, number>;
   for (const op of ledger.unanswered()) unanswered[op.kind]++;
   const byKind = Object.fromEntries(
-    OP_KINDS.map((kind) => [kind, { requests: latencies[kind].length, statusCounts: statusCounts[kind], latency: summarize(latencies[kind]) }]),
+    OP_KINDS.map((kind) => [
+      kind,
+      { requests: latencies[kind].length, statusCounts: statusCounts[kind], latency: summarize(latencies[kind]) },
+    ]),
   ) as Record<OpKind, KindStats>;
   return { overall, byKind, unanswered, unreadable };
 }
@@ -86,7 +94,13 @@ export interface Resolution {
 
 /** Replays every op that got no 2xx, one at a time, so the ledger knows every row's fate. */
 export async function resolveUnanswered(ledger: TodoLedger, baseUrl: string): Promise<Resolution> {
-  const resolution: Resolution = { createsWritten: 0, createsNotWritten: 0, deletesReplayed: 0, nothingToResolve: 0, failed: [] };
+  const resolution: Resolution = {
+    createsWritten: 0,
+    createsNotWritten: 0,
+    deletesReplayed: 0,
+    nothingToResolve: 0,
+    failed: [],
+  };
   for (const op of ledger.unanswered()) {
     if (op.kind !== "create" && op.kind !== "delete") {
       ledger.resolve(op);
@@ -96,7 +110,11 @@ export async function resolveUnanswered(ledger: TodoLedger, baseUrl: string): Pr
     // The original request's headers: a create replays with the same Idempotency-Key and title.
     const spec = ledger.request({ ...op, ifMatch: undefined });
     try {
-      const res = await fetch(`${baseUrl}${spec.path}`, { method: spec.method, headers: spec.headers, body: spec.body });
+      const res = await fetch(`${baseUrl}${spec.path}`, {
+        method: spec.method,
+        headers: spec.headers,
+        body: spec.body,
+      });
       const text = await res.text();
       if (op.kind === "create" && res.status === 201) {
         const body = JSON.parse(text) as { id: string; version: number; completed: boolean };
@@ -112,7 +130,9 @@ export async function resolveUnanswered(ledger: TodoLedger, baseUrl: string): Pr
         resolution.failed.push(`${op.kind} ${op.seq}: replay answered ${res.status} ${text.slice(0, 200)}`);
       }
     } catch (error) {
-      resolution.failed.push(`${op.kind} ${op.seq}: replay failed: ${error instanceof Error ? error.message : String(error)}`);
+      resolution.failed.push(
+        `${op.kind} ${op.seq}: replay failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return resolution;

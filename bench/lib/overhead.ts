@@ -58,7 +58,8 @@ export async function measureAuthOverhead(
 ): Promise<OverheadResult> {
   let failures = 0;
   // The figure with a target gets the full run time; the reference figures half of it.
-  const seconds = (target: Target) => (target.path === "/todos" && target.variant !== "jwt" ? options.seconds : Math.max(1, options.seconds / 2));
+  const seconds = (target: Target) =>
+    target.path === "/todos" && target.variant !== "jwt" ? options.seconds : Math.max(1, options.seconds / 2);
   const rps = async (target: Target, round: number): Promise<number> => {
     const result = await runLoad({
       url: client.baseUrl,
@@ -68,7 +69,9 @@ export async function measureAuthOverhead(
       headers: authHeaders(target.variant, who),
     });
     failures += result.failures;
-    options.log(`  round ${round + 1} ${target.label.padEnd(32)} ${result.rps.toFixed(0)} req/s${result.failures ? ` ${result.failures} FAILED` : ""}`);
+    options.log(
+      `  round ${round + 1} ${target.label.padEnd(32)} ${result.rps.toFixed(0)} req/s${result.failures ? ` ${result.failures} FAILED` : ""}`,
+    );
     return result.rps;
   };
   const samples = { list: { a: [] as number[], b: [] as number[] }, me: { a: [] as number[], b: [] as number[] } };
@@ -89,7 +92,14 @@ export async function measureAuthOverhead(
   const pairResult = (name: "list" | "me"): PairResult => {
     const { a, b } = samples[name];
     const paired = pairedRatios(a, b);
-    return { withJwtRps: a, bypassedRps: b, ratios: paired.ratios, ratio: paired.median, min: paired.min, max: paired.max };
+    return {
+      withJwtRps: a,
+      bypassedRps: b,
+      ratios: paired.ratios,
+      ratio: paired.median,
+      min: paired.min,
+      max: paired.max,
+    };
   };
   const list = pairResult("list");
   return {
@@ -104,7 +114,6 @@ export async function measureAuthOverhead(
   };
 }
 
-
 export interface VerifyResult {
   iterations: number;
   repetitions: number;
@@ -116,7 +125,9 @@ export interface VerifyResult {
 
 async function timeVerify(client: BenchClient, token: string, mode: "cached" | "import", n: number): Promise<number> {
   const started = performance.now();
-  await client.expect(200, "GET", `/__bench/verify?mode=${mode}&n=${n}`, { headers: { Authorization: `Bearer ${token}` } });
+  await client.expect(200, "GET", `/__bench/verify?mode=${mode}&n=${n}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   return performance.now() - started;
 }
 
@@ -124,7 +135,12 @@ async function timeVerify(client: BenchClient, token: string, mode: "cached" | "
  * Each mode timed from outside workerd (whose clocks do not advance during CPU work): a run of n
  * verifications minus a run of none, over n. Repeated, modes alternating, median taken.
  */
-export async function measureVerify(client: BenchClient, token: string, iterations = 2000, repetitions = 3): Promise<VerifyResult> {
+export async function measureVerify(
+  client: BenchClient,
+  token: string,
+  iterations = 2000,
+  repetitions = 3,
+): Promise<VerifyResult> {
   const perMode: Record<"cached" | "import", number[]> = { cached: [], import: [] };
   for (const mode of ["cached", "import"] as const) await timeVerify(client, token, mode, 200); // warm-up
   for (let rep = 0; rep < repetitions; rep++) {

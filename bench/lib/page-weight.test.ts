@@ -51,7 +51,10 @@ describe("page weight", () => {
 
   it("copes with the placeholder page: no JS, inline CSS only", () => {
     dir = mkdtempSync(join(tmpdir(), "page-weight-"));
-    writeFileSync(join(dir, "index.html"), "<html><head><style>body { margin: 0 }</style></head><body>hi</body></html>");
+    writeFileSync(
+      join(dir, "index.html"),
+      "<html><head><style>body { margin: 0 }</style></head><body>hi</body></html>",
+    );
     const weight = measurePageWeight(dir);
     expect(weight.js).toEqual({ rawBytes: 0, gzipBytes: 0, files: [] });
     expect(weight.css.files).toEqual([expect.objectContaining({ source: "inline #1", inline: true, rawBytes: 18 })]);

@@ -1,6 +1,14 @@
 // Renders bench results as Markdown (bench/REPORT.md) and the console summary. Pure functions: the
 // same results always give the same text, so the report diffs cleanly in review.
-import { type BudgetResult, describeResult, formatBytes, formatLimit, formatValue, OPERATIONS, operationLabel } from "./budgets.ts";
+import {
+  type BudgetResult,
+  describeResult,
+  formatBytes,
+  formatLimit,
+  formatValue,
+  OPERATIONS,
+  operationLabel,
+} from "./budgets.ts";
 import type { LatencyRow } from "./latency.ts";
 import { renderLoadSection } from "./load-report.ts";
 import type { BenchResults, LoadTestResults } from "./results.ts";
@@ -61,7 +69,9 @@ function roundTripSection(results: BenchResults): string {
   });
   const statements = rt.rows
     .map((row) => {
-      const list = row.sql.length ? row.sql.map((s, i) => `    ${i + 1}. \`${s.replace(/`/g, "'")}\``).join("\n") : "    (none)";
+      const list = row.sql.length
+        ? row.sql.map((s, i) => `    ${i + 1}. \`${s.replace(/`/g, "'")}\``).join("\n")
+        : "    (none)";
       return `- ${operationLabel(row.op)}, ${WAY[row.variant]}: ${row.roundTrips} round trip(s)\n${list}`;
     })
     .join("\n");
@@ -99,7 +109,8 @@ function latencyRowCells(row: LatencyRow): string[] {
 function latencySection(results: BenchResults): string {
   const lat = results.latency;
   if (!lat) return "## 2. Latency at edge distance\n\nNot measured (see errors).";
-  const order = (row: LatencyRow) => OPERATIONS.findIndex((op) => op.id === row.op) * 2 + (row.variant === "jwt" ? 0 : 1);
+  const order = (row: LatencyRow) =>
+    OPERATIONS.findIndex((op) => op.id === row.op) * 2 + (row.variant === "jwt" ? 0 : 1);
   const rows = [...lat.rows].sort((a, b) => order(a) - order(b)).map(latencyRowCells);
   return [
     `## 2. Latency at edge distance (${lat.delayMs} ms per round trip, ${lat.connections} concurrent connections)`,
@@ -108,7 +119,10 @@ function latencySection(results: BenchResults): string {
     "",
     "![p50 latency by operation, edge way vs common way, with p95 and the round-trip floor](results/latency.svg)",
     "",
-    table(["operation", "way", "round trips", "floor", "p50", "p95", "p99", "p50 / p95 / p99 ÷ floor", "req/s", "requests"], rows),
+    table(
+      ["operation", "way", "round trips", "floor", "p50", "p95", "p99", "p50 / p95 / p99 ÷ floor", "req/s", "requests"],
+      rows,
+    ),
   ].join("\n");
 }
 
@@ -149,7 +163,11 @@ function verifySection(results: BenchResults): string {
       ["key set", "per verification", "comparison"],
       [
         ["cached at module scope (what `requireJwt` does)", `${v.cachedUs.toFixed(1)} µs`, "—"],
-        ["imported again for every verification", `${v.importUs.toFixed(1)} µs`, `${fmtTimes(v.slowdown)} the cached cost`],
+        [
+          "imported again for every verification",
+          `${v.importUs.toFixed(1)} µs`,
+          `${fmtTimes(v.slowdown)} the cached cost`,
+        ],
       ],
     ),
     "",
@@ -161,7 +179,11 @@ function shareTable(shares: { name: string; value: number }[], unit: "bytes" | "
   const total = shares.reduce((sum, s) => sum + s.value, 0);
   return table(
     ["package", unit === "bytes" ? "raw bytes" : "startup CPU", "share"],
-    shares.map((s) => [escapeMd(s.name), unit === "bytes" ? formatBytes(s.value) : fmtMs(s.value), `${((s.value / total) * 100).toFixed(0)} %`]),
+    shares.map((s) => [
+      escapeMd(s.name),
+      unit === "bytes" ? formatBytes(s.value) : fmtMs(s.value),
+      `${((s.value / total) * 100).toFixed(0)} %`,
+    ]),
   );
 }
 
@@ -169,8 +191,21 @@ function coldStartSection(results: BenchResults): string {
   const { bundle, minifiedBundle, startup, signInMs, signUpMs } = results.coldStart;
   const parts = ["## 5. Cold start", ""];
   if (bundle) {
-    const rows = [[`production config (\`wrangler.toml\`${bundle.minified ? ", minified" : ", not minified"})`, formatBytes(bundle.rawBytes), formatBytes(bundle.gzipBytes), bundle.gzipBytes <= 300 * 1024 ? "✅ ≤ 300 KiB" : "❌ > 300 KiB"]];
-    if (minifiedBundle) rows.push(["the same with `--minify`", formatBytes(minifiedBundle.rawBytes), formatBytes(minifiedBundle.gzipBytes), minifiedBundle.gzipBytes <= 300 * 1024 ? "would pass" : "would fail"]);
+    const rows = [
+      [
+        `production config (\`wrangler.toml\`${bundle.minified ? ", minified" : ", not minified"})`,
+        formatBytes(bundle.rawBytes),
+        formatBytes(bundle.gzipBytes),
+        bundle.gzipBytes <= 300 * 1024 ? "✅ ≤ 300 KiB" : "❌ > 300 KiB",
+      ],
+    ];
+    if (minifiedBundle)
+      rows.push([
+        "the same with `--minify`",
+        formatBytes(minifiedBundle.rawBytes),
+        formatBytes(minifiedBundle.gzipBytes),
+        minifiedBundle.gzipBytes <= 300 * 1024 ? "would pass" : "would fail",
+      ]);
     parts.push(
       "Bundle from `wrangler deploy --dry-run` (wrangler's `Total Upload` figures):",
       "",
@@ -178,7 +213,15 @@ function coldStartSection(results: BenchResults): string {
       "",
       `Password hashing: ${bundle.scrypt.nativeNodeCrypto ? `native \`node:crypto\` scrypt is bundled (\`${bundle.scrypt.evidence}\`)` : "**node:crypto's scrypt is NOT bundled**"}; ${bundle.scrypt.pureJs ? "**a JavaScript scrypt is bundled too**" : "no JavaScript scrypt in the bundle"}.`,
     );
-    if (bundle.byPackage.length) parts.push("", "<details><summary>Bundle bytes by package (unminified)</summary>", "", shareTable(bundle.byPackage, "bytes"), "", "</details>");
+    if (bundle.byPackage.length)
+      parts.push(
+        "",
+        "<details><summary>Bundle bytes by package (unminified)</summary>",
+        "",
+        shareTable(bundle.byPackage, "bytes"),
+        "",
+        "</details>",
+      );
   } else parts.push("Bundle not measured (see errors).");
   parts.push("");
   if (startup) {
@@ -186,10 +229,18 @@ function coldStartSection(results: BenchResults): string {
       `Startup CPU (\`wrangler check startup\`, "Active", median of ${startup.runs.length} runs: ${startup.runs.map((r) => r.toFixed(1)).join(", ")} ms): **${fmtMs(startup.activeMs)}** (budget ≤ 50 ms; a timing, reported only).`,
     );
     if (startup.byPackage.length) {
-      parts.push("", "Where the startup CPU goes (self time by package, median run; a library that builds schemas at module scope shows up as the schema library):", "", shareTable(startup.byPackage, "ms"));
+      parts.push(
+        "",
+        "Where the startup CPU goes (self time by package, median run; a library that builds schemas at module scope shows up as the schema library):",
+        "",
+        shareTable(startup.byPackage, "ms"),
+      );
     }
   } else parts.push("Startup not measured in this run.");
-  parts.push("", `Sign-in with native scrypt, one at a time at 0 ms database delay: median **${fmtMs(median(signInMs))}** (${signInMs.map((m) => m.toFixed(0)).join(", ")} ms); sign-up: median ${fmtMs(median(signUpMs))}.`);
+  parts.push(
+    "",
+    `Sign-in with native scrypt, one at a time at 0 ms database delay: median **${fmtMs(median(signInMs))}** (${signInMs.map((m) => m.toFixed(0)).join(", ")} ms); sign-up: median ${fmtMs(median(signUpMs))}.`,
+  );
   return parts.join("\n");
 }
 
@@ -205,7 +256,8 @@ function pageWeightSection(results: BenchResults): string {
   ]);
   const notes = [];
   if (page.js.files.length === 0) notes.push("No JavaScript yet: `web/dist` holds the placeholder page.");
-  if (page.skipped.length) notes.push(`Not measured (other origin or missing from dist): ${page.skipped.map((s) => `\`${s}\``).join(", ")}.`);
+  if (page.skipped.length)
+    notes.push(`Not measured (other origin or missing from dist): ${page.skipped.map((s) => `\`${s}\``).join(", ")}.`);
   return [
     "## 6. Page weight",
     "",
@@ -231,9 +283,18 @@ export function renderMarkdown(results: BenchResults, load: LoadTestResults | nu
     "Everything runs locally: `wrangler dev` (workerd) with the bench Worker (`bench/worker.ts`: the production app plus bench-only comparison routes) and the local Neon-compatible SQL endpoint on PGlite. Counts and sizes are the same on any machine; timings depend on this one. `npm run bench:check` (CI) fails when a count or a size breaks its budget and only reports timings.",
   ];
   if (m.loadAverage.max > m.cpus) {
-    header.push("", `**Timings are inflated:** the machine's load average reached ${m.loadAverage.max.toFixed(1)} on ${m.cpus} CPUs during the run (other work shared them). Counts and sizes are unaffected.`);
+    header.push(
+      "",
+      `**Timings are inflated:** the machine's load average reached ${m.loadAverage.max.toFixed(1)} on ${m.cpus} CPUs during the run (other work shared them). Counts and sizes are unaffected.`,
+    );
   }
-  if (results.errors.length) header.push("", "**Errors in this run:**", "", ...results.errors.map((e) => `- ${escapeMd(e.split("\n")[0] ?? e)}`));
+  if (results.errors.length)
+    header.push(
+      "",
+      "**Errors in this run:**",
+      "",
+      ...results.errors.map((e) => `- ${escapeMd(e.split("\n")[0] ?? e)}`),
+    );
   return `${[
     header.join("\n"),
     budgetsSection(results),

@@ -25,7 +25,13 @@ export interface BenchMeta {
   /** 1-minute load average at the start, and its peak and mean over the run (sampled every 2 s). */
   loadAverage: { start: number; max: number; mean: number };
   durationSeconds: number;
-  settings: { edgeDelayMs: number; connections: number; loadSeconds: number; overheadSeconds: number; overheadRounds: number };
+  settings: {
+    edgeDelayMs: number;
+    connections: number;
+    loadSeconds: number;
+    overheadSeconds: number;
+    overheadRounds: number;
+  };
 }
 
 export interface BenchResults {

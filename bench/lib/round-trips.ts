@@ -2,8 +2,8 @@
 // a time, with the statements each one sent (from the endpoint's log). The todo operations run twice:
 // the edge way (production routes, access JWT) and the common way (Better Auth getSession per request).
 import { setTimeout as sleep } from "node:timers/promises";
-import { type OperationId } from "./budgets.ts";
-import { authHeaders, BenchClient, type Identity, uniqueEmail, VARIANT_PREFIX, type Variant } from "./api.ts";
+import { authHeaders, type BenchClient, type Identity, uniqueEmail, VARIANT_PREFIX, type Variant } from "./api.ts";
+import type { OperationId } from "./budgets.ts";
 import type { SqlEndpointHandle, SqlStats } from "./stack.ts";
 
 export type RoundTripVariant = Extract<Variant, "jwt" | "session">;
@@ -73,7 +73,12 @@ interface TodoJson {
   id: string;
 }
 
-async function todoOperations(client: BenchClient, sql: SqlEndpointHandle, variant: RoundTripVariant, who: Identity): Promise<RoundTripRow[]> {
+async function todoOperations(
+  client: BenchClient,
+  sql: SqlEndpointHandle,
+  variant: RoundTripVariant,
+  who: Identity,
+): Promise<RoundTripRow[]> {
   const base = `${VARIANT_PREFIX[variant]}/todos`;
   const headers = authHeaders(variant, who);
   const call = <T>(status: number, method: string, path: string, body?: unknown) =>
@@ -134,5 +139,7 @@ export async function measureRoundTrips(client: BenchClient, sql: SqlEndpointHan
 
 /** The figure gated by the budgets: round trips of each operation the edge way. */
 export function roundTripFigures(results: RoundTripResults): Record<string, number> {
-  return Object.fromEntries(results.rows.filter((r) => r.variant === "jwt").map((r) => [`roundTrips.${r.op}`, r.roundTrips]));
+  return Object.fromEntries(
+    results.rows.filter((r) => r.variant === "jwt").map((r) => [`roundTrips.${r.op}`, r.roundTrips]),
+  );
 }

@@ -64,7 +64,8 @@ export function descendants(rootPid: number): ProcInfo[] {
  * wrangler dev runs two workerd: its proxy on the public port, which forwards to the Worker's own.
  */
 export function classify(p: Pick<ProcInfo, "comm" | "cmdline">, publicPort: number): Role | null {
-  if (p.comm === "workerd") return new RegExp(`--socket-addr=entry=[^\\s]*:${publicPort}(\\s|$)`).test(p.cmdline) ? "proxy" : "worker";
+  if (p.comm === "workerd")
+    return new RegExp(`--socket-addr=entry=[^\\s]*:${publicPort}(\\s|$)`).test(p.cmdline) ? "proxy" : "worker";
   // Only node itself: `npm start` also runs `sh -c node dev/start.ts` in between.
   if (p.comm !== "node") return null;
   if (/\bdev\/start\.ts\b/.test(p.cmdline)) return "endpoint";
@@ -206,9 +207,13 @@ export function judgeMemory(points: readonly { t: number; mib: number }[], rule 
   const startMiB = (points[0] as { mib: number }).mib;
   const peakMiB = Math.max(...points.map((p) => p.mib));
   const endMiB = median(points.slice(-rule.endWindow).map((p) => p.mib));
-  const mid = (points[0] as { t: number }).t + ((points.at(-1) as { t: number }).t - (points[0] as { t: number }).t) / 2;
+  const mid =
+    (points[0] as { t: number }).t + ((points.at(-1) as { t: number }).t - (points[0] as { t: number }).t) / 2;
   const lastHalf = points.filter((p) => p.t >= mid);
-  const slopePerSecond = slope(lastHalf.map((p) => p.t), lastHalf.map((p) => p.mib));
+  const slopePerSecond = slope(
+    lastHalf.map((p) => p.t),
+    lastHalf.map((p) => p.mib),
+  );
   const lastHalfMean = lastHalf.reduce((sum, p) => sum + p.mib, 0) / lastHalf.length;
   const lastHalfSlopeMiBPerMin = slopePerSecond * 60;
   const lastHalfSlopePctPerMin = (lastHalfSlopeMiBPerMin / lastHalfMean) * 100;
@@ -231,7 +236,17 @@ export function judgeMemory(points: readonly { t: number; mib: number }[], rule 
   } else {
     reason = `end within ${fmt(margin)} MiB of the start (${growthMiB >= 0 ? "+" : ""}${fmt(growthMiB)} MiB)`;
   }
-  return { samples: points.length, startMiB, peakMiB, endMiB, growthMiB, lastHalfSlopeMiBPerMin, lastHalfSlopePctPerMin, status, reason };
+  return {
+    samples: points.length,
+    startMiB,
+    peakMiB,
+    endMiB,
+    growthMiB,
+    lastHalfSlopeMiBPerMin,
+    lastHalfSlopePctPerMin,
+    status,
+    reason,
+  };
 }
 
 /** Least-squares slope of y over x; 0 for fewer than two distinct x. */

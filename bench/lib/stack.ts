@@ -92,8 +92,15 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, wh
   });
 }
 
-async function startSqlEndpointChild(root: string, dataDir: string): Promise<{ child: ChildProcess; handle: SqlEndpointHandle }> {
-  const child = startDetached(process.execPath, ["dev/sql-endpoint/main.ts", "--port", "0", "--data", dataDir, "--log"], { cwd: root });
+async function startSqlEndpointChild(
+  root: string,
+  dataDir: string,
+): Promise<{ child: ChildProcess; handle: SqlEndpointHandle }> {
+  const child = startDetached(
+    process.execPath,
+    ["dev/sql-endpoint/main.ts", "--port", "0", "--data", dataDir, "--log"],
+    { cwd: root },
+  );
   const log: SqlLogLine[] = [];
   let capturing = false;
   // Always read the endpoint's stdout: a full pipe would block it (writes to pipes are synchronous).
@@ -145,7 +152,12 @@ export function benchVars(baseUrl: string, sqlUrl: string): Record<string, strin
   };
 }
 
-export async function startStack(options: { root: string; tmpDir: string; port: number; log: (m: string) => void }): Promise<Stack> {
+export async function startStack(options: {
+  root: string;
+  tmpDir: string;
+  port: number;
+  log: (m: string) => void;
+}): Promise<Stack> {
   const { root, tmpDir, port, log } = options;
   if (await portInUse(port)) throw new Error(`port ${port} is in use; set BENCH_PORT to a free port`);
   const children: ChildProcess[] = [];
@@ -215,7 +227,10 @@ export async function startStack(options: { root: string; tmpDir: string; port: 
     const deadline = Date.now() + 90_000;
     for (;;) {
       if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited:\n${tail(wranglerOutput)}`);
-      const healthy = await fetch(`${baseUrl}/api/health`).then((res) => res.ok, () => false);
+      const healthy = await fetch(`${baseUrl}/api/health`).then(
+        (res) => res.ok,
+        () => false,
+      );
       if (healthy) break;
       if (Date.now() > deadline) throw new Error(`wrangler dev did not become healthy:\n${tail(wranglerOutput)}`);
       await new Promise((resolve) => setTimeout(resolve, 300));

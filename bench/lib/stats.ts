@@ -64,7 +64,10 @@ export function perIteration(elapsedMs: number, baselineMs: number, iterations: 
  * Ratios of paired samples (a[i] / b[i], each pair measured back to back) and their median: pairing
  * cancels drift in a shared machine's speed between rounds, which a ratio of means would not.
  */
-export function pairedRatios(a: readonly number[], b: readonly number[]): { ratios: number[]; median: number; min: number; max: number } {
+export function pairedRatios(
+  a: readonly number[],
+  b: readonly number[],
+): { ratios: number[]; median: number; min: number; max: number } {
   if (a.length !== b.length) throw new Error(`paired samples differ in length: ${a.length} vs ${b.length}`);
   const ratios = a.map((value, i) => ratio(value, b[i] as number)).filter((r) => !Number.isNaN(r));
   return {

@@ -98,7 +98,13 @@ export class TodoLedger {
     this.options = options;
     if (users.length === 0) throw new Error("the load needs at least one user");
     this.users = users.map((u) => ({ ...u }));
-    this.states = users.map(() => ({ live: [], position: new Map(), state: new Map(), busy: new Set(), pendingCreates: 0 }));
+    this.states = users.map(() => ({
+      live: [],
+      position: new Map(),
+      state: new Map(),
+      busy: new Set(),
+      pendingCreates: 0,
+    }));
     this.mix = Object.entries(options.mix ?? DEFAULT_MIX) as [OpKind, number][];
     this.mixTotal = this.mix.reduce((sum, [, weight]) => sum + weight, 0);
     if (!(this.mixTotal > 0)) throw new Error("the op mix needs a positive weight");
@@ -152,7 +158,14 @@ export class TodoLedger {
         return { seq, kind, user, todoId };
       case "toggle": {
         const state = s.state.get(todoId as string) as TodoState;
-        return { seq, kind, user, todoId, completed: !state.completed, ...(this.random() < 0.5 ? { ifMatch: state.version } : {}) };
+        return {
+          seq,
+          kind,
+          user,
+          todoId,
+          completed: !state.completed,
+          ...(this.random() < 0.5 ? { ifMatch: state.version } : {}),
+        };
       }
       case "delete": {
         const state = s.state.get(todoId as string) as TodoState;
@@ -198,7 +211,12 @@ export class TodoLedger {
           body: JSON.stringify({ title: op.title }),
         };
       case "toggle":
-        return { method: "PATCH", path: `/api/todos/${op.todoId}`, headers: { ...json, ...ifMatch }, body: JSON.stringify({ completed: op.completed }) };
+        return {
+          method: "PATCH",
+          path: `/api/todos/${op.todoId}`,
+          headers: { ...json, ...ifMatch },
+          body: JSON.stringify({ completed: op.completed }),
+        };
       case "delete":
         return { method: "DELETE", path: `/api/todos/${op.todoId}`, headers: { ...auth, ...ifMatch } };
       case "refresh":
@@ -228,7 +246,9 @@ export class TodoLedger {
       case "toggle": {
         const id = op.todoId as string;
         if (body.id !== id || body.completed !== op.completed) {
-          this.anomalies.push(`toggle ${op.seq}: answered ${JSON.stringify({ id: body.id, completed: body.completed })} for ${id} → ${op.completed}`);
+          this.anomalies.push(
+            `toggle ${op.seq}: answered ${JSON.stringify({ id: body.id, completed: body.completed })} for ${id} → ${op.completed}`,
+          );
         }
         s.state.set(id, { version: Number(body.version), completed: Boolean(body.completed) });
         s.busy.delete(id);
@@ -238,7 +258,8 @@ export class TodoLedger {
         this.recordDeleted(op.user, op.todoId as string);
         break;
       case "get":
-        if (body.id !== op.todoId) this.anomalies.push(`get ${op.seq}: answered todo ${String(body.id)} for ${op.todoId}`);
+        if (body.id !== op.todoId)
+          this.anomalies.push(`get ${op.seq}: answered todo ${String(body.id)} for ${op.todoId}`);
         s.busy.delete(op.todoId as string);
         break;
       case "list":
@@ -257,7 +278,8 @@ export class TodoLedger {
     const owner = this.created.get(id);
     if (owner !== undefined) {
       if (owner !== user) this.anomalies.push(`todo ${id} returned to user ${user} and user ${owner}`);
-      else if (this.states[user]?.position.has(id) || this.deleted.has(id)) this.anomalies.push(`todo ${id} created twice`);
+      else if (this.states[user]?.position.has(id) || this.deleted.has(id))
+        this.anomalies.push(`todo ${id} created twice`);
       return;
     }
     this.created.set(id, user);
@@ -301,7 +323,8 @@ export class TodoLedger {
     for (const item of items as { id?: unknown }[]) {
       const owner = this.created.get(String(item.id));
       // An id not seen yet may be a create whose 201 is still on its way; another user's never is.
-      if (owner !== undefined && owner !== op.user) this.anomalies.push(`list ${op.seq}: user ${op.user} was shown user ${owner}'s todo ${String(item.id)}`);
+      if (owner !== undefined && owner !== op.user)
+        this.anomalies.push(`list ${op.seq}: user ${op.user} was shown user ${owner}'s todo ${String(item.id)}`);
     }
   }
 }

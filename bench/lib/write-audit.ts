@@ -91,7 +91,9 @@ export function describeAudit(audit: WriteAudit): string[] {
   ];
   return problems
     .filter(([, ids]) => ids.length > 0)
-    .map(([label, ids]) => `${ids.length} ${label}: ${ids.slice(0, SAMPLE).join(", ")}${ids.length > SAMPLE ? ", …" : ""}`);
+    .map(
+      ([label, ids]) => `${ids.length} ${label}: ${ids.slice(0, SAMPLE).join(", ")}${ids.length > SAMPLE ? ", …" : ""}`,
+    );
 }
 
 /** An audit with counts instead of id lists (examples in `problems`), as load.json keeps it. */

@@ -41,11 +41,7 @@ export function pgTextToJson(
 }
 
 /** Parses `{a,"b c",NULL,{1,2}}`; bounds decoration (`[1:2]={...}`) is dropped, as Neon drops it. */
-function parseArray(
-  text: string,
-  elementType: number,
-  elementTypeOf: (oid: number) => number | undefined,
-): unknown[] {
+function parseArray(text: string, elementType: number, elementTypeOf: (oid: number) => number | undefined): unknown[] {
   let i = text.startsWith("[") ? text.indexOf("=") + 1 : 0;
 
   function item(): unknown {

@@ -126,7 +126,6 @@ export function resultJson(
   };
 }
 
-
 /**
  * Neon's error body: every key present, null when Postgres did not send the field. Errors that are not
  * from Postgres carry "" for code and severity, as Neon's proxy does.

@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { PostgresError, type TxOptions } from "./backends/backend.ts";
 import { openPglite } from "./backends/pglite.ts";
 import { openPostgres } from "./backends/postgres.ts";
-import { faultApplies, injectFault, parseControl, type Control } from "./faults.ts";
+import { type Control, faultApplies, injectFault, parseControl } from "./faults.ts";
 import { ArrayTypeCatalog } from "./pg-json.ts";
-import { errorJson, parseHeaders, parsePayload, RequestError, resultJson, type Query } from "./protocol.ts";
+import { errorJson, parseHeaders, parsePayload, type Query, RequestError, resultJson } from "./protocol.ts";
 
 export type SqlEndpointOptions = {
   /** 0 (the default) picks a free port. */
@@ -175,7 +175,12 @@ export async function startSqlEndpoint(opts: SqlEndpointOptions = {}): Promise<S
     } finally {
       if (opts.log) {
         const ms = Math.round(performance.now() - started);
-        const sql = queries.map((q) => q.query).join("; ").replace(/\s+/g, " ").trim().slice(0, 80);
+        const sql = queries
+          .map((q) => q.query)
+          .join("; ")
+          .replace(/\s+/g, " ")
+          .trim()
+          .slice(0, 80);
         console.log(`[sql-endpoint] #${roundTrip} ${outcome} ${ms}ms ${queries.length} stmt ${sql}`);
       }
     }

@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { neon, neonConfig, NeonDbError } from "@neondatabase/serverless";
+import { NeonDbError, neon, neonConfig } from "@neondatabase/serverless";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSqlEndpoint, type SqlEndpoint, type SqlEndpointOptions } from "./server.ts";
+import { type SqlEndpoint, type SqlEndpointOptions, startSqlEndpoint } from "./server.ts";
 
 // The endpoint ignores the target; the driver only needs a well-formed URL to put in the header.
 const connectionString = "postgres://user:pw@localhost/db";

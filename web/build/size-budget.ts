@@ -16,7 +16,7 @@ export function sizeBudget(budget: SizeBudget): Plugin {
     enforce: "post",
     generateBundle(_options, bundle) {
       const html = Object.values(bundle).find((file) => file.fileName === "index.html");
-      if (!html || html.type !== "asset") this.error("size budget: index.html is missing from the bundle");
+      if (html?.type !== "asset") this.error("size budget: index.html is missing from the bundle");
       const source = String(html.source);
       const refs = (pattern: RegExp) => [...source.matchAll(pattern)].map((match) => match[1]!.replace(/^\//, ""));
       const scripts = refs(/<script[^>]*\bsrc="([^"]+)"/g);

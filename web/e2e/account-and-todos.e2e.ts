@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, Page } from "playwright-core";
 import {
   addTodo,
@@ -56,7 +56,8 @@ test("sign-up: the checklist ticks live, a weak password is refused in words, a 
   await page.getByLabel("Email").fill(ada.email);
   const password = page.getByLabel("Password", { exact: true });
   await password.fill("weakpass");
-  const ticked = () => page.locator(".checklist li.met").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-rule")));
+  const ticked = () =>
+    page.locator(".checklist li.met").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-rule")));
   assert.deepEqual(await ticked(), ["length", "lowercase"]);
 
   await page.getByRole("button", { name: "Show password" }).click();
@@ -177,7 +178,10 @@ test("outlives the access token: refreshed silently before it expires, nothing f
   assert.ok(later.length >= 2);
   for (const call of later) {
     assert.ok(call.bearer && call.bearer !== first.issued, "requests after the wait carry a newer token");
-    assert.ok(jwtClaims(call.bearer).exp * 1000 > call.at, `${call.method} ${call.path} was sent with an unexpired token`);
+    assert.ok(
+      jwtClaims(call.bearer).exp * 1000 > call.at,
+      `${call.method} ${call.path} was sent with an unexpired token`,
+    );
     assert.notEqual(call.status, 401);
   }
   assert.deepEqual(

@@ -7,7 +7,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { addTodo, launchBrowser, NetworkLog, newContext, newUser, settled, shot, signUp, todoTitles } from "./support.ts";
+import {
+  addTodo,
+  launchBrowser,
+  NetworkLog,
+  newContext,
+  newUser,
+  settled,
+  shot,
+  signUp,
+  todoTitles,
+} from "./support.ts";
 
 let browser: Browser;
 let context: BrowserContext;

@@ -4,7 +4,18 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { addTodo, launchBrowser, NetworkLog, newContext, newUser, settled, shot, signUp, todoApi, todoTitles } from "./support.ts";
+import {
+  addTodo,
+  launchBrowser,
+  NetworkLog,
+  newContext,
+  newUser,
+  settled,
+  shot,
+  signUp,
+  todoApi,
+  todoTitles,
+} from "./support.ts";
 
 let browser: Browser;
 let page: Page;
@@ -33,7 +44,8 @@ test("a failed add and a failed edit keep the typed text, and Retry saves both o
 
   const banner = page.locator(".banner");
   const expected =
-    `Can't reach the server — not saved: add "Buy oat milk", ` + `rename "Call the plumber" to "Call the plumber about the leak".`;
+    `Can't reach the server — not saved: add "Buy oat milk", ` +
+    `rename "Call the plumber" to "Call the plumber about the leak".`;
   await banner.getByText(expected).waitFor({ timeout: 15_000 });
   // Rolled back (the list shows what the server has), each tried 3 times.
   assert.deepEqual(await todoTitles(page), ["Call the plumber"]);

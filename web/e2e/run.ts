@@ -26,10 +26,17 @@ if (!existsSync(chromium)) {
 const devVars = existsSync(join(root, ".dev.vars")) ? readFileSync(join(root, ".dev.vars"), "utf8") : "";
 const fixedOrigin = /^\s*PUBLIC_BASE_URL\s*=\s*(\S+)/m.exec(devVars)?.[1];
 if (fixedOrigin && new URL(fixedOrigin).origin !== baseUrl) {
-  console.error(`.dev.vars sets PUBLIC_BASE_URL=${fixedOrigin}; comment it out (or set E2E_PORT to its port) to run the e2e tests.`);
+  console.error(
+    `.dev.vars sets PUBLIC_BASE_URL=${fixedOrigin}; comment it out (or set E2E_PORT to its port) to run the e2e tests.`,
+  );
   process.exit(1);
 }
-if (await fetch(baseUrl).then(() => true, () => false)) {
+if (
+  await fetch(baseUrl).then(
+    () => true,
+    () => false,
+  )
+) {
   console.error(`Port ${port} is already in use; stop whatever runs there or set E2E_PORT.`);
   process.exit(1);
 }

@@ -4,7 +4,18 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { addTodo, launchBrowser, NetworkLog, newContext, newUser, settled, shot, signIn, signUp, TOKEN_TTL_MS } from "./support.ts";
+import {
+  addTodo,
+  launchBrowser,
+  NetworkLog,
+  newContext,
+  newUser,
+  settled,
+  shot,
+  signIn,
+  signUp,
+  TOKEN_TTL_MS,
+} from "./support.ts";
 
 let browser: Browser;
 let context: BrowserContext;
@@ -66,5 +77,8 @@ test("server unreachable: the change is retried, rolled back with a message, and
   await page.getByText("Can't reach the server —").waitFor({ state: "detached" });
   await page.locator(".count", { hasText: "0 items left" }).waitFor();
   await settled(page, log);
-  assert.equal(log.exchanges.filter((e) => e.at >= since && e.path === "/api/todos/complete-all" && e.status === 200).length, 1);
+  assert.equal(
+    log.exchanges.filter((e) => e.at >= since && e.path === "/api/todos/complete-all" && e.status === 200).length,
+    1,
+  );
 });

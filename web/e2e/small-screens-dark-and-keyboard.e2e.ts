@@ -57,7 +57,11 @@ test("todos by keyboard alone at 360 px, with visible focus", async () => {
   for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
   const focused = await page.evaluate(() => {
     const el = document.activeElement as HTMLElement;
-    return { type: (el as HTMLInputElement).type, outline: getComputedStyle(el).outlineStyle, width: getComputedStyle(el).outlineWidth };
+    return {
+      type: (el as HTMLInputElement).type,
+      outline: getComputedStyle(el).outlineStyle,
+      width: getComputedStyle(el).outlineWidth,
+    };
   });
   assert.equal(focused.type, "checkbox");
   assert.notEqual(focused.outline, "none", "keyboard focus is visible");

@@ -35,7 +35,11 @@ export async function newContext(browser: Browser, options: BrowserContextOption
 
 /** A fresh, unique account. */
 export function newUser(name: string) {
-  return { name, email: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}@example.com`, password: STRONG_PASSWORD };
+  return {
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}@example.com`,
+    password: STRONG_PASSWORD,
+  };
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
@@ -44,7 +48,11 @@ export async function shot(page: Page, name: string): Promise<void> {
 
 /** The JWT claims the client relies on (no verification: the Worker does that). */
 export function jwtClaims(token: string): { sub: string; iat: number; exp: number } {
-  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sub: string; iat: number; exp: number };
+  return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as {
+    sub: string;
+    iat: number;
+    exp: number;
+  };
 }
 
 export interface Exchange {
@@ -118,7 +126,11 @@ export class NetworkLog {
 }
 
 /** Polls `check` until it returns true (or throws its last assertion error after `timeoutMs`). */
-export async function eventually(check: () => boolean | Promise<boolean>, message: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out: ${message}`);
@@ -157,7 +169,8 @@ export function todoTitles(page: Page): Promise<string[]> {
 /** Waits until every optimistic add is confirmed and every /api request the log saw has an answer. */
 export async function settled(page: Page, log: NetworkLog): Promise<void> {
   await eventually(
-    async () => (await page.locator(".todo.saving").count()) === 0 && log.exchanges.every((e) => e.status !== undefined),
+    async () =>
+      (await page.locator(".todo.saving").count()) === 0 && log.exchanges.every((e) => e.status !== undefined),
     "pending requests to finish",
   );
 }

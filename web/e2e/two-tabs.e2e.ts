@@ -4,10 +4,21 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { addTodo, eventually, launchBrowser, NetworkLog, newContext, newUser, settled, shot, signUp, TOKEN_TTL_MS } from "./support.ts";
+import {
+  addTodo,
+  eventually,
+  launchBrowser,
+  NetworkLog,
+  newContext,
+  newUser,
+  settled,
+  shot,
+  signUp,
+  TOKEN_TTL_MS,
+} from "./support.ts";
 
 let browser: Browser;
 let context: BrowserContext;
@@ -47,16 +58,25 @@ test("two open tabs make one refresh call per token lifetime, and use the same t
   assert.ok(refreshes.length <= 4, `at most one refresh per lifetime, not one per tab:${dump()}`);
   for (let i = 1; i < refreshes.length; i++) {
     const gap = refreshes[i]!.at - refreshes[i - 1]!.at;
-    assert.ok(gap > TOKEN_TTL_MS * 0.5, `refreshes are a lifetime apart, never two for one expiry (gap ${gap} ms):${dump()}`);
+    assert.ok(
+      gap > TOKEN_TTL_MS * 0.5,
+      `refreshes are a lifetime apart, never two for one expiry (gap ${gap} ms):${dump()}`,
+    );
   }
 
   // Right after the next refresh, both tabs act: both send the token that one refresh fetched.
   const count = log.tokenFetches().length;
-  await eventually(() => log.tokenFetches().length > count && log.tokenFetches().at(-1)!.issued !== undefined, "the next refresh");
+  await eventually(
+    () => log.tokenFetches().length > count && log.tokenFetches().at(-1)!.issued !== undefined,
+    "the next refresh",
+  );
   const latest = log.tokenFetches().at(-1)!;
   await sleep(300);
   const sentAt = Date.now();
-  await Promise.all([addTodo(second, "Added in tab 2"), first.getByRole("checkbox", { name: "Shared between tabs" }).check()]);
+  await Promise.all([
+    addTodo(second, "Added in tab 2"),
+    first.getByRole("checkbox", { name: "Shared between tabs" }).check(),
+  ]);
   await settled(first, log);
   await settled(second, log);
   const calls = log.todoCalls(sentAt);

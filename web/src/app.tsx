@@ -37,7 +37,15 @@ function Shell(props: RouteSectionProps) {
       </a>
       <AppHeader />
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<p class="page-status" role="status">Loading…</p>}>{props.children}</Suspense>
+        <Suspense
+          fallback={
+            <p class="page-status" role="status">
+              Loading…
+            </p>
+          }
+        >
+          {props.children}
+        </Suspense>
       </main>
     </>
   );

@@ -61,7 +61,13 @@ export function useScriptedApi() {
         onSessionGone: () => sessionGone++,
         onSignedOutElsewhere: () => {},
       });
-      const api = createApiClient({ baseURL: http.baseURL, tokens, retry: FAST_RETRY, sleep: options.sleep, log: false });
+      const api = createApiClient({
+        baseURL: http.baseURL,
+        tokens,
+        retry: FAST_RETRY,
+        sleep: options.sleep,
+        log: false,
+      });
       return { api, tokens, issuer, sessionGone: () => sessionGone };
     },
   };

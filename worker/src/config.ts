@@ -60,7 +60,13 @@ const positiveInt = (fallback: number) =>
 const EnvSchema = z.object({
   PUBLIC_BASE_URL: origin,
   TRUSTED_ORIGINS: z.preprocess(
-    (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter(Boolean) : []),
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
     z.array(origin),
   ),
   BETTER_AUTH_SECRET: z
@@ -118,7 +124,10 @@ export function getConfig(env: ConfigVars): Config {
   };
   if (!config.authRateLimit) {
     console.warn(
-      JSON.stringify({ level: "warn", msg: "AUTH_RATE_LIMIT=off: sign-in, sign-up and password change are NOT rate limited" }),
+      JSON.stringify({
+        level: "warn",
+        msg: "AUTH_RATE_LIMIT=off: sign-in, sign-up and password change are NOT rate limited",
+      }),
     );
   }
   cache.set(env, config);

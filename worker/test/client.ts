@@ -37,7 +37,9 @@ export function uniqueEmail(label = "user"): string {
 }
 
 /** Signs up through POST /api/auth/sign-up/email and returns the new user with its session cookie. */
-export async function signUp(overrides: Partial<Pick<TestUser, "name" | "email" | "password">> = {}): Promise<TestUser> {
+export async function signUp(
+  overrides: Partial<Pick<TestUser, "name" | "email" | "password">> = {},
+): Promise<TestUser> {
   const ip = freshIp();
   const user = { name: "Ada Lovelace", email: uniqueEmail(), password: STRONG_PASSWORD, ...overrides };
   const res = await call("/api/auth/sign-up/email", {

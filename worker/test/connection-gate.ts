@@ -12,7 +12,10 @@ export interface ConnectionGate {
   close(): Promise<void>;
 }
 
-export async function startConnectionGate(target: { host: string; port: number }, limit: number): Promise<ConnectionGate> {
+export async function startConnectionGate(
+  target: { host: string; port: number },
+  limit: number,
+): Promise<ConnectionGate> {
   const sockets = new Set<net.Socket>();
   const waiting: net.Socket[] = [];
   let open = 0;

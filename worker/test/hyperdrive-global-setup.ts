@@ -22,14 +22,17 @@ import { TEST_BINDINGS } from "./settings.ts";
 
 export default async function setup(project: TestProject) {
   const serverUrl = process.env[HYPERDRIVE_SERVER_VARIABLE];
-  if (!serverUrl) throw new Error(`${HYPERDRIVE_SERVER_VARIABLE} is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)`);
+  if (!serverUrl)
+    throw new Error(`${HYPERDRIVE_SERVER_VARIABLE} is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)`);
   const name = `edge_todo_hyperdrive_${process.pid}_${randomBytes(4).toString("hex")}`;
   const databaseUrl = new URL(serverUrl);
   databaseUrl.pathname = `/${name}`;
 
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect().catch((error: Error) => {
-    throw new Error(`cannot reach the PostgreSQL server ${HYPERDRIVE_SERVER_VARIABLE}=${redact(serverUrl)}: ${error.message}`);
+    throw new Error(
+      `cannot reach the PostgreSQL server ${HYPERDRIVE_SERVER_VARIABLE}=${redact(serverUrl)}: ${error.message}`,
+    );
   });
   await admin.query(`CREATE DATABASE ${name}`);
   const cleanups: (() => Promise<unknown>)[] = [

@@ -4,12 +4,12 @@ import { PGlite, protocol } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import {
-  beginStatement,
-  hasMigrationJournal,
-  parseCommandTag,
-  PostgresError,
   type Backend,
+  beginStatement,
   type Field,
+  hasMigrationJournal,
+  PostgresError,
+  parseCommandTag,
   type RawResult,
   type Statement,
 } from "./backend.ts";

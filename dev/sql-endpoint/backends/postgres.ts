@@ -1,12 +1,13 @@
 // PostgreSQL backend through node-postgres: a connection pool like Neon's, values kept in text format.
-import pg from "pg";
+
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import {
+  type Backend,
   beginStatement,
   hasMigrationJournal,
   PostgresError,
-  type Backend,
   type RawResult,
   type Statement,
 } from "./backend.ts";

@@ -3,7 +3,15 @@
 // creates retried under one Idempotency-Key, writes conditional on a version (If-Match) and their
 // 412 neither retried nor refreshed, and the API's error JSON becoming a typed ApiError.
 import { describe, expect, it } from "vitest";
-import { apiError, dropConnection, FAST_RETRY, json, noContent, todo, useScriptedApi } from "../../test/scripted-api.ts";
+import {
+  apiError,
+  dropConnection,
+  FAST_RETRY,
+  json,
+  noContent,
+  todo,
+  useScriptedApi,
+} from "../../test/scripted-api.ts";
 import { tokenIssuer } from "../../test/test-support.ts";
 import { ApiError, userMessage } from "./api-error.ts";
 import { SessionGoneError } from "./token-manager.ts";
@@ -231,7 +239,10 @@ describe("errors and pages", () => {
 
   it("follows nextCursor until the last page", async () => {
     const { api } = client();
-    http.script = [json(200, { items: [todo("a"), todo("b")], nextCursor: "c1" }), json(200, { items: [todo("c")], nextCursor: null })];
+    http.script = [
+      json(200, { items: [todo("a"), todo("b")], nextCursor: "c1" }),
+      json(200, { items: [todo("c")], nextCursor: null }),
+    ];
 
     const items = await api.todos.list();
 

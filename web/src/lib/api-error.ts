@@ -140,7 +140,9 @@ export function userMessage(error: unknown): string {
       return "That item no longer exists. It may have been deleted in another tab.";
     case "validation_error":
       // The Worker writes these for people ("Password must contain a number.", "title: must not be empty").
-      return error.code === "PASSWORD_POLICY" || error.code === "INVALID_NAME" || error.code?.startsWith("INVALID_EMAIL")
+      return error.code === "PASSWORD_POLICY" ||
+        error.code === "INVALID_NAME" ||
+        error.code?.startsWith("INVALID_EMAIL")
         ? error.detail
         : `That wasn't accepted: ${error.detail}`;
     default:

@@ -202,7 +202,11 @@ export function createApiClient(options: ApiClientOptions) {
       // with the todo it already created, so a retry after a lost answer cannot make a second one.
       // The caller may pass the key again to re-send an add that failed for good (the banner's Retry).
       create: (title: string, idempotencyKey: string = crypto.randomUUID()) =>
-        call<Todo>("POST", "/todos", { body: { title }, headers: { "Idempotency-Key": idempotencyKey }, idempotent: true }),
+        call<Todo>("POST", "/todos", {
+          body: { title },
+          headers: { "Idempotency-Key": idempotencyKey },
+          idempotent: true,
+        }),
       // `version`: the one the caller last saw (If-Match); the server answers 412 if the todo has
       // changed since. The patch sets absolute values, so replaying it is harmless; but a retry after
       // a lost answer of a write that went through gets a 412 too, which the caller has to tell apart

@@ -1,8 +1,8 @@
 // The one Better Auth client (better-auth/solid): sign-up, sign-in, sign-out, the session, and
 // access tokens from /api/auth/token. Every failure comes out as an ApiError.
 import { createAuthClient } from "better-auth/solid";
-import { apiOrigin, crossOrigin } from "./api-origin.ts";
 import { ApiError, type FetchErrorResult, toApiError } from "./api-error.ts";
+import { apiOrigin, crossOrigin } from "./api-origin.ts";
 import { SessionGoneError } from "./token-manager.ts";
 
 export const authClient = createAuthClient({
@@ -24,7 +24,8 @@ async function unwrap<T>(call: (onError: (context: { response: Response }) => vo
     })) as Result<T>;
   } catch (error) {
     // fetch rejects with a TypeError when no answer came back; anything else is not ours to relabel.
-    if (error instanceof TypeError) throw new ApiError({ status: 0, errorType: "network_error", detail: error.message, cause: error });
+    if (error instanceof TypeError)
+      throw new ApiError({ status: 0, errorType: "network_error", detail: error.message, cause: error });
     throw error;
   }
   if (result.error) throw toApiError(result.error, headers);
@@ -57,7 +58,8 @@ export const useSession = () => authClient.useSession();
  * rather than after the refetch Better Auth schedules, so no page shows the user meanwhile. */
 export function forgetSession(): void {
   const session = authClient.$store.atoms.session;
-  if (session?.get().data) session.set({ ...session.get(), data: null, error: null, isPending: false, isRefetching: false });
+  if (session?.get().data)
+    session.set({ ...session.get(), data: null, error: null, isPending: false, isRefetching: false });
 }
 
 /** A new access JWT for the session cookie; SessionGoneError when there is no session any more. */

@@ -4,7 +4,7 @@ export const DEFAULT_AFTER_SIGN_IN = "/todos";
 
 export function safeRedirect(target: string | string[] | undefined): string {
   const value = Array.isArray(target) ? target[0] : target;
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return DEFAULT_AFTER_SIGN_IN;
+  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return DEFAULT_AFTER_SIGN_IN;
   if (value.startsWith("/sign-in") || value.startsWith("/sign-up")) return DEFAULT_AFTER_SIGN_IN;
   return value;
 }

@@ -186,7 +186,10 @@ describe("several tabs (real BroadcastChannel; in-process stand-in for Web Locks
   it("a tab waiting for another tab's refresh does it itself when that one fails", async () => {
     const issuer = tokenIssuer({ ttlSeconds: TTL_SECONDS, latencyMs: 50 });
     const shared = { locks: inProcessLocks() };
-    const failing = openTab({ fetchToken: () => new Promise((_, reject) => setTimeout(() => reject(new Error("503")), 50)) }, shared);
+    const failing = openTab(
+      { fetchToken: () => new Promise((_, reject) => setTimeout(() => reject(new Error("503")), 50)) },
+      shared,
+    );
     const healthy = openTab({ fetchToken: issuer.fetchToken }, shared);
 
     const failed = failing.manager.refresh().catch((error: unknown) => error);
@@ -223,7 +226,10 @@ describe("several tabs (real BroadcastChannel; in-process stand-in for Web Locks
   it("signing out in one tab clears the token in every tab", async () => {
     const issuer = tokenIssuer({ ttlSeconds: TTL_SECONDS });
     const shared = { locks: inProcessLocks() };
-    const [a, b] = [openTab({ fetchToken: issuer.fetchToken }, shared), openTab({ fetchToken: issuer.fetchToken }, shared)];
+    const [a, b] = [
+      openTab({ fetchToken: issuer.fetchToken }, shared),
+      openTab({ fetchToken: issuer.fetchToken }, shared),
+    ];
     await a.manager.getToken();
     await deliverMessages();
     expect(b.manager.current()).toBeDefined();

@@ -144,7 +144,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   function adopt(token: AccessToken) {
     // Tabs may deliver tokens out of order: keep the one that lives longer.
-    if (current && current.token !== token.token && current.sub === token.sub && current.expiresAt >= token.expiresAt) return;
+    if (current && current.token !== token.token && current.sub === token.sub && current.expiresAt >= token.expiresAt)
+      return;
     const previousSub = current?.sub;
     current = token;
     sessionGone = false;

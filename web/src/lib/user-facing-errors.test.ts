@@ -23,14 +23,20 @@ describe("messages for people", () => {
   });
 
   it("an e-mail that is taken", () => {
-    const error = toApiError(authError(409, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "User already exists. Use another email."));
+    const error = toApiError(
+      authError(409, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", "User already exists. Use another email."),
+    );
     expect(error.status).toBe(409);
-    expect(userMessage(error)).toBe("An account with this email already exists. Sign in instead, or use another email.");
+    expect(userMessage(error)).toBe(
+      "An account with this email already exists. Sign in instead, or use another email.",
+    );
   });
 
   it("a broken password rule: the server's sentence and the rules it names", () => {
     const error = toApiError(
-      authError(400, "PASSWORD_POLICY", "Password must contain an uppercase letter and a number.", { unmetRules: ["uppercase", "digit"] }),
+      authError(400, "PASSWORD_POLICY", "Password must contain an uppercase letter and a number.", {
+        unmetRules: ["uppercase", "digit"],
+      }),
     );
     expect(userMessage(error)).toBe("Password must contain an uppercase letter and a number.");
     expect(error.unmetRules).toEqual(["uppercase", "digit"]);
@@ -71,7 +77,14 @@ describe("where sign-in returns to", () => {
   });
 
   it("never leaves the site, and never loops back to the auth pages", () => {
-    for (const target of ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/sign-in", undefined]) {
+    for (const target of [
+      "https://evil.example/",
+      "//evil.example/",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/sign-in",
+      undefined,
+    ]) {
       expect(safeRedirect(target)).toBe("/todos");
     }
   });

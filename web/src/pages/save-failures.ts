@@ -4,8 +4,8 @@
 // which sends it again. Changed in another tab or device meanwhile (412): the todo is shown as it
 // is now, and the notice keeps the user's text and offers it back.
 import { createStore } from "solid-js/store";
-import { ApiError, userMessage } from "../lib/api-error.ts";
 import type { Todo } from "../lib/api.ts";
+import { ApiError, userMessage } from "../lib/api-error.ts";
 import { ChangedElsewhere, CreateFailed } from "./todo-sync.ts";
 
 /** How a save ended, for the page: "refused" — give the user's text back to the field it came
@@ -55,7 +55,12 @@ export function createSaveFailures(todos: {
   showLatest(id: string, latest: Todo | undefined): void;
   reload(): Promise<void>;
 }) {
-  const [state, setState] = createStore<SaveFailuresState>({ notice: undefined, unreachable: false, unsaved: [], retrying: false });
+  const [state, setState] = createStore<SaveFailuresState>({
+    notice: undefined,
+    unreachable: false,
+    unsaved: [],
+    retrying: false,
+  });
   /** How to send each unsaved change again, by key. */
   const sends = new Map<string, () => Promise<unknown>>();
 
@@ -120,7 +125,8 @@ export function createSaveFailures(todos: {
       }
     },
     dismissNotice: () => setState("notice", undefined),
-    newTodoTitles: (): string[] => state.unsaved.flatMap((c) => (c.text && "newTodo" in c.text ? [c.text.newTodo] : [])),
+    newTodoTitles: (): string[] =>
+      state.unsaved.flatMap((c) => (c.text && "newTodo" in c.text ? [c.text.newTodo] : [])),
     lastEdit: (): { id: string; title: string } | undefined =>
       state.unsaved.flatMap((c) => (c.text && "edit" in c.text ? [c.text.edit] : [])).at(-1),
   };

@@ -73,7 +73,9 @@ export default function SignUpPage() {
             required
             value={email()}
             onInput={(event) => setEmail(event.currentTarget.value)}
-            aria-invalid={errorCode()?.startsWith("USER_ALREADY_EXISTS") || errorCode()?.startsWith("INVALID_EMAIL") || undefined}
+            aria-invalid={
+              errorCode()?.startsWith("USER_ALREADY_EXISTS") || errorCode()?.startsWith("INVALID_EMAIL") || undefined
+            }
           />
         </div>
         <div class="field">

@@ -3,8 +3,9 @@
 // the version of it this tab last saw (If-Match). When another tab or device changed the todo
 // meanwhile, the server refuses (412) instead of letting this tab overwrite their change silently;
 // the change then fails with ChangedElsewhere, carrying the todo as it is now.
-import { ApiError } from "../lib/api-error.ts";
+
 import type { ApiClient, Todo, TodoPatch } from "../lib/api.ts";
+import { ApiError } from "../lib/api-error.ts";
 
 /** A todo as this tab knows it: by its id here, a local one until its create has been answered. */
 export interface LocalTodo {
@@ -133,7 +134,12 @@ export function createTodoSync(api: ApiClient) {
      * change of this tab's made. A todo this tab has a newer version of keeps it too (the list was
      * read before a change of ours landed).
      */
-    merge<T extends Todo>(local: readonly T[], loaded: readonly Todo[], since: number, expected?: ReadonlyMap<string, number>): (T | Todo)[] {
+    merge<T extends Todo>(
+      local: readonly T[],
+      loaded: readonly Todo[],
+      since: number,
+      expected?: ReadonlyMap<string, number>,
+    ): (T | Todo)[] {
       const mineById = new Map(local.map((todo) => [todo.id, todo]));
       const merged: (T | Todo)[] = [];
       for (const todo of loaded) {

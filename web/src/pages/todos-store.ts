@@ -4,8 +4,8 @@
 // back, or the todo shown as it is now, and the user's text kept (save-failures.ts).
 import { batch } from "solid-js";
 import { createStore, produce, reconcile, unwrap } from "solid-js/store";
-import { ApiError, userMessage } from "../lib/api-error.ts";
 import type { ApiClient, Todo } from "../lib/api.ts";
+import { ApiError, userMessage } from "../lib/api-error.ts";
 import { createSaveFailures, type SaveOutcome } from "./save-failures.ts";
 import { createTodoSync } from "./todo-sync.ts";
 
@@ -51,7 +51,12 @@ export function createTodosStore(api: ApiClient) {
   const find = (id: string) => state.items.find((todo) => todo.id === idOf(id));
 
   /** Sets `field` of `item` back to `before`, unless a later change has moved it on already. */
-  function rollback<K extends "title" | "completed">(item: TodoItem, field: K, expected: TodoItem[K], before: TodoItem[K]) {
+  function rollback<K extends "title" | "completed">(
+    item: TodoItem,
+    field: K,
+    expected: TodoItem[K],
+    before: TodoItem[K],
+  ) {
     const index = indexOf(item);
     if (index >= 0 && state.items[index]![field] === expected) setState("items", index, field, before);
   }
@@ -99,11 +104,24 @@ export function createTodosStore(api: ApiClient) {
 
   /** Adds a todo. Re-sending an add from the banner passes its Idempotency-Key again, so that if the
    * first try did reach the server after all, no second todo is made. */
-  async function addTodo(title: string, idempotencyKey = crypto.randomUUID()): Promise<{ outcome: SaveOutcome; item: TodoItem }> {
+  async function addTodo(
+    title: string,
+    idempotencyKey = crypto.randomUUID(),
+  ): Promise<{ outcome: SaveOutcome; item: TodoItem }> {
     const id = `pending-${++pendingSeq}`;
     const now = new Date().toISOString();
     const position = Math.max(0, ...state.items.map((todo) => todo.position)) + 1;
-    const optimistic = { id, title, completed: false, position, dueAt: null, createdAt: now, updatedAt: now, version: 0, saving: true };
+    const optimistic = {
+      id,
+      title,
+      completed: false,
+      position,
+      dueAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 0,
+      saving: true,
+    };
     setState("items", state.items.length, optimistic);
     const item = state.items.at(-1)!;
     sync.change(id);
@@ -241,14 +259,23 @@ export function createTodosStore(api: ApiClient) {
     try {
       await sync.inOrder(async () => {
         await api.todos.completeAll(completed);
-        await resync(madeAt, new Map(targets.map(({ item, bumped }) => [item.id, sync.versionOf(item.id) + (bumped ? 1 : 0)])));
+        await resync(
+          madeAt,
+          new Map(targets.map(({ item, bumped }) => [item.id, sync.versionOf(item.id) + (bumped ? 1 : 0)])),
+        );
       });
       succeeded();
     } catch (error) {
       failed(error, {
         what: completed ? "Couldn't complete all todos" : "Couldn't mark all todos active",
-        rollback: () => batch(() => changed.forEach((item) => rollback(item, "completed", completed, !completed))),
-        retry: { change: { key: "all", label: completed ? "complete all" : "mark all active" }, send: () => setAll(completed) },
+        rollback: () =>
+          batch(() => {
+            for (const item of changed) rollback(item, "completed", completed, !completed);
+          }),
+        retry: {
+          change: { key: "all", label: completed ? "complete all" : "mark all active" },
+          send: () => setAll(completed),
+        },
       });
     }
   }
@@ -306,7 +333,10 @@ export function createTodosStore(api: ApiClient) {
     dismissNotice: failures.dismissNotice,
     idOf,
     /** New todos' titles not on the server yet (on their way, or waiting for Retry). */
-    unsavedTitles: () => [...failures.newTodoTitles(), ...state.items.filter((todo) => todo.saving).map((todo) => todo.title)],
+    unsavedTitles: () => [
+      ...failures.newTodoTitles(),
+      ...state.items.filter((todo) => todo.saving).map((todo) => todo.title),
+    ],
     /** The latest title edit not on the server yet (on its way, or waiting for Retry). */
     unsavedEdit: (): { id: string; title: string } | undefined => {
       const [item, title] = [...renaming].at(-1) ?? [];

@@ -37,7 +37,10 @@ export default function TodosPage() {
       if (event === "expired") {
         const unsaved = newTitle().trim() ? newTitle() : (store.unsavedTitles().at(-1) ?? "");
         const edit = editing();
-        saveDraft(userId, { newTodo: unsaved, editing: edit ? { ...edit, id: store.idOf(edit.id) } : store.unsavedEdit() });
+        saveDraft(userId, {
+          newTodo: unsaved,
+          editing: edit ? { ...edit, id: store.idOf(edit.id) } : store.unsavedEdit(),
+        });
       }
       setEditing(undefined);
       store.clear();

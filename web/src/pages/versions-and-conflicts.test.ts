@@ -51,7 +51,11 @@ describe("one tab's changes", () => {
     const milk = todo("Milk", { version: 4 });
     sync.see(milk);
     // The first try lands but its answer is a 503; the retry finds version 5 holding this very patch.
-    http.script = [apiError(503, "service_unavailable", "busy"), stale(), json(200, { ...milk, title: "Oat milk", version: 5 })];
+    http.script = [
+      apiError(503, "service_unavailable", "busy"),
+      stale(),
+      json(200, { ...milk, title: "Oat milk", version: 5 }),
+    ];
 
     const saved = await sync.patch(milk, { title: "Oat milk" }, sync.change(milk.id));
 

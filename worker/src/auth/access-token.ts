@@ -1,6 +1,6 @@
 // Verifies the API's access tokens (the jwt plugin's EdDSA JWTs) with jose, against public keys kept
 // at module scope: in steady state a request costs one signature check and no database query.
-import { errors as joseErrors, importJWK, type JWK, type JWTPayload, jwtVerify } from "jose";
+import { importJWK, type JWK, type JWTPayload, errors as joseErrors, jwtVerify } from "jose";
 import { AppError } from "../errors.ts";
 
 /** A row of the jwks table, as far as verification needs it (never the private key). */
@@ -133,9 +133,13 @@ export function clearKeyCache(): void {
 export function bearerToken(header: string | undefined): string {
   if (!header) {
     // RFC 6750 §3.1: no error code when the request carried no credentials at all.
-    throw new AppError("authentication_error", "Missing Authorization header; send `Authorization: Bearer <access token>`", {
-      headers: { "WWW-Authenticate": 'Bearer realm="api"' },
-    });
+    throw new AppError(
+      "authentication_error",
+      "Missing Authorization header; send `Authorization: Bearer <access token>`",
+      {
+        headers: { "WWW-Authenticate": 'Bearer realm="api"' },
+      },
+    );
   }
   if (header.length > MAX_AUTHORIZATION_HEADER_BYTES) throw unauthorized("Authorization header is too large");
   const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);

@@ -56,8 +56,7 @@ export function withAtomicSignUp<T extends Db>(db: T): T {
       heldUser = undefined;
       return {
         values: (values: Row) => ({
-          returning: (): Promise<Row[]> =>
-            insertUserAndAccount(db, userValues as UserInsert, values as AccountInsert),
+          returning: (): Promise<Row[]> => insertUserAndAccount(db, userValues as UserInsert, values as AccountInsert),
         }),
       };
     }

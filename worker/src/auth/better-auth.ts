@@ -9,8 +9,8 @@ import type { Config } from "../config.ts";
 import { type Db, hasInteractiveTransactions } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
 import { withAtomicSignUp } from "./atomic-sign-up.ts";
-import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 import { describeUnmetRules, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, unmetPasswordRules } from "./password-policy.ts";
+import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
 

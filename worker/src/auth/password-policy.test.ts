@@ -1,6 +1,6 @@
 // The password rules, as a function and as the server enforces them on sign-up and password change.
 import { describe, expect, test } from "vitest";
-import { BASE, call, errorBody, freshIp, signUp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { BASE, call, errorBody, freshIp, STRONG_PASSWORD, signUp, uniqueEmail } from "../../test/client.ts";
 import { describeUnmetRules, unmetPasswordRules } from "./password-policy.ts";
 
 describe("unmetPasswordRules", () => {
@@ -58,7 +58,12 @@ describe("the server enforces it", () => {
     const change = (newPassword: string) =>
       call("/api/auth/change-password", {
         method: "POST",
-        headers: { "Content-Type": "application/json", Cookie: user.cookie, Origin: BASE, "cf-connecting-ip": freshIp() },
+        headers: {
+          "Content-Type": "application/json",
+          Cookie: user.cookie,
+          Origin: BASE,
+          "cf-connecting-ip": freshIp(),
+        },
         body: JSON.stringify({ currentPassword: user.password, newPassword }),
       });
     const weak = await change("weakpassword");

@@ -7,10 +7,10 @@ import {
   BASE,
   call,
   freshIp,
+  STRONG_PASSWORD,
   sessionCookie,
   signedInUser,
   sqlEndpoint,
-  STRONG_PASSWORD,
   type TestUser,
   uniqueEmail,
 } from "../../test/client.ts";
@@ -41,7 +41,9 @@ const post = (path: string, body: unknown) =>
 
 test("auth operations", async () => {
   const email = uniqueEmail("trips");
-  expect(await roundTrips(() => post("/api/auth/sign-up/email", { name: "Trips", email, password: STRONG_PASSWORD }))).toBeLessThanOrEqual(3);
+  expect(
+    await roundTrips(() => post("/api/auth/sign-up/email", { name: "Trips", email, password: STRONG_PASSWORD })),
+  ).toBeLessThanOrEqual(3);
   let cookie = "";
   expect(
     await roundTrips(async () => {

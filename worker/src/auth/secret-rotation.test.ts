@@ -7,8 +7,8 @@ import { BASE, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.t
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import worker from "../index.ts";
-import { createAuth, jwtPluginOptions } from "./better-auth.ts";
 import { clearKeyCache } from "./access-token.ts";
+import { createAuth, jwtPluginOptions } from "./better-auth.ts";
 import { rotateSigningKey } from "./signing-keys.ts";
 
 const OLD = env.BETTER_AUTH_SECRET;
@@ -36,7 +36,10 @@ function deployedWith(vars: { BETTER_AUTH_SECRET: string; BETTER_AUTH_SECRETS?: 
       let res = await fetch("/api/auth/sign-up/email", { method: "POST", headers, body });
       if (res.status === 409) res = await fetch("/api/auth/sign-in/email", { method: "POST", headers, body });
       if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-      const cookie = res.headers.getSetCookie().find((c) => c.includes("session_token="))!.split(";")[0]!;
+      const cookie = res.headers
+        .getSetCookie()
+        .find((c) => c.includes("session_token="))!
+        .split(";")[0]!;
       return (await fetch("/api/auth/token", { headers: { Cookie: cookie } })).status;
     },
   };

@@ -1,9 +1,9 @@
 // Sessions are under the user's control: listed, revoked one by one or everywhere, ended by a
 // password change everywhere else; and ten tabs refreshing at once all get tokens without
 // disturbing the session.
-import { jwtVerify, createLocalJWKSet } from "jose";
+import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, test } from "vitest";
-import { BASE, call, freshIp, sessionCookie, signUp, STRONG_PASSWORD, type TestUser } from "../../test/client.ts";
+import { BASE, call, freshIp, STRONG_PASSWORD, sessionCookie, signUp, type TestUser } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
 
 async function signInAgain(user: TestUser): Promise<string> {

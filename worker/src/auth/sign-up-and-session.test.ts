@@ -9,9 +9,9 @@ import {
   errorBody,
   freshIp,
   json,
+  STRONG_PASSWORD,
   sessionCookie,
   signUp,
-  STRONG_PASSWORD,
   uniqueEmail,
 } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { afterEach, expect, test } from "vitest";
-import { BASE, call, freshIp, sqlEndpoint, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { BASE, call, freshIp, STRONG_PASSWORD, sqlEndpoint, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { user } from "../db/schema/index.ts";

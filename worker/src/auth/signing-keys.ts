@@ -41,11 +41,7 @@ export const cachedKeyStore: KeyStore = {
 };
 
 /** Creates a new signing key and retires the others; returns the new key's id. */
-export async function rotateSigningKey(
-  auth: AuthLike,
-  db: Db,
-  jwtOptions: Parameters<typeof jwt>[0],
-): Promise<string> {
+export async function rotateSigningKey(auth: AuthLike, db: Db, jwtOptions: Parameters<typeof jwt>[0]): Promise<string> {
   const context = await auth.$context;
   const created = (await createJwk({ context } as Parameters<typeof createJwk>[0], jwtOptions)) as { id: string };
   await db

@@ -2,8 +2,8 @@
 // a 401 in the standard error shape, never a 500. Tokens are signed with the Worker's real key where
 // the attack needs a valid signature. (What garbage costs in queries: verification-cost.test.ts.)
 import { env } from "cloudflare:workers";
-import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { resolveSigningKey } from "better-auth/plugins/jwt";
+import { base64url, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, test } from "vitest";
 import { bearer, call, errorBody, signedInUser, type TestUser } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
@@ -101,7 +101,11 @@ describe("key selection", () => {
   test("embedded jku, x5u and jwk headers are ignored", async () => {
     const attacker = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
     const jwk = await exportJWK(attacker.publicKey);
-    for (const header of [{ jwk }, { jku: "https://evil.example/jwks.json" }, { x5u: "https://evil.example/cert.pem" }]) {
+    for (const header of [
+      { jwk },
+      { jku: "https://evil.example/jwks.json" },
+      { x5u: "https://evil.example/cert.pem" },
+    ]) {
       await expect401(
         await new SignJWT(claims()).setProtectedHeader({ alg: "EdDSA", kid, ...header }).sign(attacker.privateKey),
       );

@@ -34,6 +34,7 @@ export class RequestClient extends pg.Client {
   }
 
   // drizzle calls only the promise form, query(config, values); pg's own overloads are typed `any`.
+  // biome-ignore lint/suspicious/noExplicitAny: overrides pg's any-typed overloads as they are
   override query(config: any, values?: any): any {
     return this.#connect().then(() =>
       super.query(config, values).catch((error: unknown) => {
@@ -67,7 +68,9 @@ export class RequestClient extends pg.Client {
         if (error instanceof pg.DatabaseError) throw error;
         // pg reports its own connect timeout as "Connection terminated unexpectedly"; say what it was.
         const timedOut = Date.now() - started >= this.#timeoutMs;
-        const message = timedOut ? `No answer from the database within ${this.#timeoutMs} ms` : "Could not connect to the database";
+        const message = timedOut
+          ? `No answer from the database within ${this.#timeoutMs} ms`
+          : "Could not connect to the database";
         throw new DatabaseConnectionError(message, { cause: error });
       },
     );
@@ -89,6 +92,9 @@ export class RequestClient extends pg.Client {
   }
 }
 
-export function createNodePgDb(connectionString: string, timeoutMs: number): NodePgDatabase<typeof schema> & { $client: RequestClient } {
+export function createNodePgDb(
+  connectionString: string,
+  timeoutMs: number,
+): NodePgDatabase<typeof schema> & { $client: RequestClient } {
   return drizzle({ client: new RequestClient(connectionString, timeoutMs), schema });
 }

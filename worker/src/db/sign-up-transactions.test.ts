@@ -33,7 +33,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const table of ["account", "session"]) await db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${triggerName(table)} ON "${table}"`));
+  for (const table of ["account", "session"])
+    await db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${triggerName(table)} ON "${table}"`));
   await db.execute(sql.raw(`DROP FUNCTION IF EXISTS ${TRIGGER_FUNCTION}()`));
 });
 
@@ -41,7 +42,9 @@ async function refuseInsertsInto(table: "account" | "session", on: boolean): Pro
   await db.execute(sql.raw(`DROP TRIGGER IF EXISTS ${triggerName(table)} ON "${table}"`));
   if (on) {
     await db.execute(
-      sql.raw(`CREATE TRIGGER ${triggerName(table)} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${TRIGGER_FUNCTION}()`),
+      sql.raw(
+        `CREATE TRIGGER ${triggerName(table)} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${TRIGGER_FUNCTION}()`,
+      ),
     );
   }
 }

@@ -19,7 +19,11 @@ beforeAll(async () => {
   user = await signedInUser();
   // Warm this isolate's key cache, as any isolate that has served a request would have: the todo
   // API then needs the database for the todos only.
-  const warm = await worker.fetch(new Request(`${BASE}/api/todos`, { headers: bearer(user.token) }), env, createExecutionContext());
+  const warm = await worker.fetch(
+    new Request(`${BASE}/api/todos`, { headers: bearer(user.token) }),
+    env,
+    createExecutionContext(),
+  );
   expect(warm.status).toBe(200);
 });
 

@@ -1,7 +1,7 @@
 // Cross-site requests: state-changing auth requests carrying the session cookie need our Origin;
 // GET changes nothing; CORS answers only trusted origins, with credentials and Vary: Origin.
 import { describe, expect, test } from "vitest";
-import { BASE, call, freshIp, signUp, STRONG_PASSWORD } from "../../test/client.ts";
+import { BASE, call, freshIp, STRONG_PASSWORD, signUp } from "../../test/client.ts";
 
 const TRUSTED = "http://localhost:5173";
 const FOREIGN = "https://evil.example";
@@ -25,7 +25,12 @@ describe("CSRF", () => {
     const user = await signUp();
     const res = await call("/api/auth/change-password", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Cookie: user.cookie, Origin: FOREIGN, "cf-connecting-ip": freshIp() },
+      headers: {
+        "Content-Type": "application/json",
+        Cookie: user.cookie,
+        Origin: FOREIGN,
+        "cf-connecting-ip": freshIp(),
+      },
       body: JSON.stringify({ currentPassword: user.password, newPassword: `${STRONG_PASSWORD}-x` }),
     });
     expect(res.status).toBe(403);

@@ -2,7 +2,7 @@
 // structured log line with that id, and no password, token or cookie ever reaches the logs.
 import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { accessToken, BASE, call, freshIp, sessionCookie, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { accessToken, BASE, call, freshIp, STRONG_PASSWORD, sessionCookie, uniqueEmail } from "../../test/client.ts";
 import worker from "../index.ts";
 
 afterEach(() => {
@@ -24,7 +24,11 @@ describe("security headers", () => {
 
   test("HSTS wherever the app is served over HTTPS", async () => {
     const deployed = { ...env, PUBLIC_BASE_URL: "https://todo.example.com" };
-    const res = await worker.fetch(new Request("https://todo.example.com/api/health"), deployed, createExecutionContext());
+    const res = await worker.fetch(
+      new Request("https://todo.example.com/api/health"),
+      deployed,
+      createExecutionContext(),
+    );
     expect(res.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d{7,}/);
   });
 });
@@ -46,7 +50,13 @@ describe("logs", () => {
     expect(res.headers.get("X-Request-Id")).toBe("trace-me-123");
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries).toContainEqual(
-      expect.objectContaining({ msg: "request", requestId: "trace-me-123", method: "GET", path: "/api/todos", status: 401 }),
+      expect.objectContaining({
+        msg: "request",
+        requestId: "trace-me-123",
+        method: "GET",
+        path: "/api/todos",
+        status: 401,
+      }),
     );
   });
 
@@ -61,7 +71,11 @@ describe("logs", () => {
       body: JSON.stringify({ name: "Logged", email, password }),
     });
     const cookie = sessionCookie(signUp);
-    await call("/api/auth/sign-in/email", { method: "POST", headers, body: JSON.stringify({ email, password: "Wrong-1-pass" }) });
+    await call("/api/auth/sign-in/email", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email, password: "Wrong-1-pass" }),
+    });
     const token = await accessToken({ cookie });
     await call(`/api/todos?access_token=${token}`, { headers: { Authorization: `Bearer ${token}` } });
     await call("/api/todos", {

@@ -30,7 +30,11 @@ describe("sign-in", () => {
     });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(await limited.json()).toMatchObject({ status_code: 429, error_type: "rate_limited", detail: expect.any(String) });
+    expect(await limited.json()).toMatchObject({
+      status_code: 429,
+      error_type: "rate_limited",
+      detail: expect.any(String),
+    });
 
     const elsewhere = await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, freshIp());
     expect(elsewhere.status).toBe(200);

@@ -5,6 +5,7 @@ import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 
 type SecureHeadersOptions = NonNullable<Parameters<typeof secureHeaders>[0]>;
+
 import type { AppEnv } from "../env.ts";
 
 const common: SecureHeadersOptions = {

@@ -26,13 +26,15 @@ export const REQUEST_HEADERS: Record<RequestHeaderName, JsonObject> = {
   "If-Match": {
     name: "If-Match",
     in: "header",
-    description: 'The ETag you read (`"<version>"`): the change happens only if the todo is still at that version. `*` or none: any version.',
+    description:
+      'The ETag you read (`"<version>"`): the change happens only if the todo is still at that version. `*` or none: any version.',
     schema: { type: "string", examples: ['"3"'] },
   },
   "Idempotency-Key": {
     name: "Idempotency-Key",
     in: "header",
-    description: "Any 1–255 printable ASCII characters (a UUID, say): retrying with the same key creates the todo once.",
+    description:
+      "Any 1–255 printable ASCII characters (a UUID, say): retrying with the same key creates the todo once.",
     schema: { type: "string", minLength: 1, maxLength: 255 },
   },
 };
@@ -137,7 +139,9 @@ function errorResponse(status: number, description: string): JsonObject {
   const headers = status === 429 || status === 503 ? ["Retry-After"] : status === 500 ? ["X-Request-Id"] : [];
   return {
     description,
-    ...(headers.length ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) } : {}),
+    ...(headers.length
+      ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) }
+      : {}),
     content: { "application/json": { schema: componentRef("Error") } },
   };
 }
@@ -191,7 +195,12 @@ export function apiPaths(routes: readonly RouterRoute[], skip: string): PathsPar
       security: doc.security ?? [],
       ...(parameters.length ? { parameters } : {}),
       ...(doc.body
-        ? { requestBody: { required: true, content: { "application/json": { schema: schemas.convert(doc.body, "input") } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemas.convert(doc.body, "input") } },
+            },
+          }
         : {}),
       responses: Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))),
     };

@@ -4,10 +4,11 @@
 // error in the API's error shape, the rate limiter's 429, no session token in the bodies it strips.
 // Build time only (openapi/document.ts): the plugin pulls all of zod's core and locales into
 // whatever bundles it, +100 KiB gzip that the Worker does not carry.
-import type { RouterRoute } from "hono/types";
+
 import { freshSessionMiddleware, sensitiveSessionMiddleware, sessionMiddleware } from "better-auth/api";
 import { betterAuth } from "better-auth/minimal";
 import { openAPI } from "better-auth/plugins/open-api";
+import type { RouterRoute } from "hono/types";
 import { createAuth } from "../auth/better-auth.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
@@ -53,7 +54,9 @@ const AUTH_ERROR: JsonObject = {
 function authError(description: string, headers: string[] = []): JsonObject {
   return {
     description,
-    ...(headers.length ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) } : {}),
+    ...(headers.length
+      ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) }
+      : {}),
     content: { "application/json": { schema: componentRef("AuthError") } },
   };
 }
@@ -139,7 +142,11 @@ export async function authPaths(config: Config, db: Db, routes: readonly RouterR
     const options = endpoints.get(path)?.options;
     const sessionRequired = options?.use?.some((m) => SESSION_REQUIRED.has(m)) ?? false;
     // Required: 401 without a session. Optional: the endpoint reads the cookie if there is one.
-    const security = sessionRequired ? [{ sessionCookie: [] }] : options?.requireHeaders ? [{}, { sessionCookie: [] }] : [];
+    const security = sessionRequired
+      ? [{ sessionCookie: [] }]
+      : options?.requireHeaders
+        ? [{}, { sessionCookie: [] }]
+        : [];
     for (const [method, operation] of Object.entries(item)) {
       if (!served.has(method)) continue;
       const { tags: _, description, security: __, parameters, responses, ...rest } = operation;
@@ -147,7 +154,9 @@ export async function authPaths(config: Config, db: Db, routes: readonly RouterR
       for (const [status, response] of Object.entries(isObject(responses) ? responses : {})) {
         // Better Auth's generic error answers give way to the Worker's (errorAnswers).
         if (!isObject(response) || Number(status) >= 400) continue;
-        answers[status] = TOKEN_BEARING_PATHS.has(fullPath) ? withoutSessionToken(response, generated.components.schemas) : response;
+        answers[status] = TOKEN_BEARING_PATHS.has(fullPath)
+          ? withoutSessionToken(response, generated.components.schemas)
+          : response;
       }
       Object.assign(answers, errorAnswers(path, method, sessionRequired));
       paths[fullPath] ??= {};
@@ -156,7 +165,12 @@ export async function authPaths(config: Config, db: Db, routes: readonly RouterR
         ...(typeof description === "string" ? { summary: description } : {}),
         ...rest,
         // Client generators name their functions after it; Better Auth leaves some out.
-        operationId: rest.operationId ?? `${method}${path.split(/\W+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}`,
+        operationId:
+          rest.operationId ??
+          `${method}${path
+            .split(/\W+/)
+            .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+            .join("")}`,
         security,
         ...(Array.isArray(parameters) && parameters.length ? { parameters } : {}),
         responses: Object.fromEntries(Object.entries(answers).sort(([a], [b]) => Number(a) - Number(b))),

@@ -17,7 +17,8 @@ const TAGS = [
   { name: "todos", description: "The caller's todos. Needs `Authorization: Bearer <access JWT>`." },
   {
     name: "users",
-    description: "The same todo routes addressed by owner, `/api/users/{userId}/todos…`: 403 unless `userId` is the token's `sub`.",
+    description:
+      "The same todo routes addressed by owner, `/api/users/{userId}/todos…`: 403 unless `userId` is the token's `sub`.",
   },
   { name: "me", description: "The caller, from the access token." },
   {

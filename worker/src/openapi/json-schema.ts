@@ -34,7 +34,11 @@ export class SchemaSet {
    * transforms), its output side for what the API answers.
    */
   convert(schema: z.ZodType, io: "input" | "output"): JsonObject {
-    const { $schema: _, $defs, ...json } = z.toJSONSchema(schema, {
+    const {
+      $schema: _,
+      $defs,
+      ...json
+    } = z.toJSONSchema(schema, {
       io,
       unrepresentable: "any",
       override: tidy,

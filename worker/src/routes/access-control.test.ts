@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { apiCall, BASE, call, freshIp, signedInUser, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { MAX_TODOS_PER_USER } from "../db/queries/todos.ts";
@@ -69,18 +69,15 @@ describe("mass assignment", () => {
     }
   });
 
-  test.each([["userId"], ["id"], ["createdAt"], ["updatedAt"], ["version"]])(
-    "todo bodies refuse %s",
-    async (field) => {
-      const { token } = await signedInUser();
-      const created = await apiCall(token, "POST", "/api/todos", { title: "mine", [field]: "x" });
-      expect(created.status).toBe(422);
-      const ok = await apiCall(token, "POST", "/api/todos", { title: "mine" });
-      const todo = (await ok.json()) as { id: string };
-      const patched = await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { [field]: "x" });
-      expect(patched.status).toBe(422);
-    },
-  );
+  test.each([["userId"], ["id"], ["createdAt"], ["updatedAt"], ["version"]])("todo bodies refuse %s", async (field) => {
+    const { token } = await signedInUser();
+    const created = await apiCall(token, "POST", "/api/todos", { title: "mine", [field]: "x" });
+    expect(created.status).toBe(422);
+    const ok = await apiCall(token, "POST", "/api/todos", { title: "mine" });
+    const todo = (await ok.json()) as { id: string };
+    const patched = await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { [field]: "x" });
+    expect(patched.status).toBe(422);
+  });
 });
 
 describe("caps", () => {
@@ -95,7 +92,10 @@ describe("caps", () => {
     expect((await apiCall(token, "POST", "/api/todos", { title: "the last one" })).status).toBe(201);
     const refused = await apiCall(token, "POST", "/api/todos", { title: "one too many" });
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error_type: "conflict", detail: expect.stringContaining(String(MAX_TODOS_PER_USER)) });
+    expect(await refused.json()).toMatchObject({
+      error_type: "conflict",
+      detail: expect.stringContaining(String(MAX_TODOS_PER_USER)),
+    });
   });
 
   test("a page holds at most 100 items", async () => {

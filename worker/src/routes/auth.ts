@@ -33,11 +33,18 @@ export const authRoutes = new Hono<AppEnv>()
  * clients that keep it themselves). This app's clients use the cookie, so the copy goes. The
  * session list keeps its tokens: revoking one session names it by token.
  */
-export const TOKEN_BEARING_PATHS = new Set(["/api/auth/sign-in/email", "/api/auth/sign-up/email", "/api/auth/get-session"]);
+export const TOKEN_BEARING_PATHS = new Set([
+  "/api/auth/sign-in/email",
+  "/api/auth/sign-up/email",
+  "/api/auth/get-session",
+]);
 
 async function withoutSessionToken(response: Response): Promise<Response> {
   if (!response.headers.get("Content-Type")?.includes("application/json")) return response;
-  const body: unknown = await response.clone().json().catch(() => undefined);
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
   if (!body || typeof body !== "object") return response;
   const record = body as { token?: unknown; session?: { token?: unknown } | null };
   delete record.token;
@@ -51,7 +58,10 @@ async function withErrorFields(response: Response): Promise<Response> {
   if (response.status < 400) return response;
   let body: Record<string, unknown> = {};
   if (response.headers.get("Content-Type")?.includes("application/json")) {
-    const parsed: unknown = await response.clone().json().catch(() => undefined);
+    const parsed: unknown = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
   }
   const code = typeof body.code === "string" ? body.code : undefined;

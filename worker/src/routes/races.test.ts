@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
-import { apiCall, BASE, call, freshIp, signedInUser, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { account, user } from "../db/schema/index.ts";
@@ -38,14 +38,19 @@ describe("todos", () => {
   test("100 simultaneous creates by one user: 100 rows, unique ids, all listed; another user's burst never mixes in", async () => {
     const [alice, bob] = await Promise.all([signedInUser(), signedInUser()]);
     const burst = (token: string, who: string) =>
-      Promise.all(Array.from({ length: 100 }, (_, i) => apiCall(token, "POST", "/api/todos", { title: `${who} ${i}` })));
+      Promise.all(
+        Array.from({ length: 100 }, (_, i) => apiCall(token, "POST", "/api/todos", { title: `${who} ${i}` })),
+      );
     const [aliceRes, bobRes] = await Promise.all([burst(alice.token, "alice"), burst(bob.token, "bob")]);
     expect(aliceRes.every((r) => r.status === 201) && bobRes.every((r) => r.status === 201)).toBe(true);
     const ids = await Promise.all(aliceRes.map(async (r) => ((await r.json()) as TodoJson).id));
     expect(new Set(ids).size).toBe(100);
 
     const list = async (token: string) =>
-      ((await (await apiCall(token, "GET", "/api/todos?limit=100")).json()) as { items: TodoJson[]; nextCursor: string | null });
+      (await (await apiCall(token, "GET", "/api/todos?limit=100")).json()) as {
+        items: TodoJson[];
+        nextCursor: string | null;
+      };
     const aliceList = await list(alice.token);
     expect(aliceList.items).toHaveLength(100);
     expect(aliceList.nextCursor).toBeNull();

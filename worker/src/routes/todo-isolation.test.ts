@@ -11,7 +11,9 @@ let alicesTodo: TodoJson;
 beforeAll(async () => {
   alice = await signedInUser();
   bob = await signedInUser();
-  alicesTodo = (await (await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's secret" })).json()) as TodoJson;
+  alicesTodo = (await (
+    await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's secret" })
+  ).json()) as TodoJson;
   await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's done" }).then(async (res) => {
     const todo = (await res.json()) as TodoJson;
     await apiCall(alice.token, "PATCH", `/api/todos/${todo.id}`, { completed: true });

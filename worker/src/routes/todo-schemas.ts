@@ -2,7 +2,7 @@
 // serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
 import * as z from "zod";
 import type { ListCursor } from "../db/queries/todos.ts";
-import { type TodoRow, TITLE_MAX_LENGTH } from "../db/schema/index.ts";
+import { TITLE_MAX_LENGTH, type TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
 
 export const MAX_PAGE_SIZE = 100;
@@ -16,7 +16,10 @@ const title = z
   // Postgres text cannot hold NUL, and no control character belongs in a one-line title.
   .regex(/^\P{Cc}*$/u, "must not contain control characters (line breaks, NUL, …)");
 
-const dueAt = z.iso.datetime({ offset: true }).transform((value) => new Date(value)).nullable();
+const dueAt = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .nullable();
 
 export const CreateTodoBody = z
   .strictObject({
@@ -32,7 +35,10 @@ export const UpdateTodoBody = z
     position: z.number().finite().optional(),
     dueAt: dueAt.optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, "Body must change at least one of title, completed, position, dueAt")
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    "Body must change at least one of title, completed, position, dueAt",
+  )
   // The refinement above, for the document.
   .meta({ id: "TodoChanges", minProperties: 1 });
 

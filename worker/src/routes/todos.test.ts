@@ -138,7 +138,9 @@ describe("one todo", () => {
     expect(patched.headers.get("ETag")).toBe('"2"');
     expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(todo.updatedAt).getTime());
 
-    const cleared = (await (await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { dueAt: null })).json()) as TodoJson;
+    const cleared = (await (
+      await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { dueAt: null })
+    ).json()) as TodoJson;
     expect(cleared.dueAt).toBeNull();
 
     expect((await apiCall(token, "DELETE", `/api/todos/${todo.id}`)).status).toBe(204);
@@ -165,7 +167,12 @@ describe("one todo", () => {
 
   test("a malformed id is simply not found", async () => {
     for (const method of ["GET", "PATCH", "DELETE"]) {
-      const res = await apiCall(token, method, "/api/todos/not-a-uuid", method === "PATCH" ? { title: "x" } : undefined);
+      const res = await apiCall(
+        token,
+        method,
+        "/api/todos/not-a-uuid",
+        method === "PATCH" ? { title: "x" } : undefined,
+      );
       expect(res.status).toBe(404);
     }
   });
@@ -205,7 +212,9 @@ describe("/api/users/:userId/todos", () => {
     expect(created.headers.get("Location")).toBe(`/api/users/${userId}/todos/${todo.id}`);
     const res = await apiCall(token, "GET", `/api/users/${userId}/todos`);
     expect(((await res.json()) as { items: TodoJson[] }).items.map((t) => t.id)).toEqual([todo.id]);
-    expect((await apiCall(token, "PATCH", `/api/users/${userId}/todos/${todo.id}`, { completed: true })).status).toBe(200);
+    expect((await apiCall(token, "PATCH", `/api/users/${userId}/todos/${todo.id}`, { completed: true })).status).toBe(
+      200,
+    );
     expect((await apiCall(token, "POST", `/api/users/${userId}/todos/complete-all`, {})).status).toBe(200);
     expect((await apiCall(token, "DELETE", `/api/users/${userId}/todos/${todo.id}`)).status).toBe(204);
   });

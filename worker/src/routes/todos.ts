@@ -74,8 +74,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
     describeRoute({
       operationId: "createTodo",
       summary: "Create a todo",
-      description:
-        "With an `Idempotency-Key`, a retried request creates nothing new and answers the first todo again.",
+      description: "With an `Idempotency-Key`, a retried request creates nothing new and answers the first todo again.",
       headers: ["Idempotency-Key"],
       responses: {
         201: {
@@ -157,7 +156,11 @@ export const todoRoutes = new Hono<AuthedEnv>()
       params: byId.params,
       headers: ["If-Match"],
       responses: { 200: { description: "The changed todo", body: Todo, headers: ["ETag"] } },
-      errors: { ...byId.errors, ...ifMatchErrors, 400: "The body is not JSON, or If-Match is not an ETag from this API" },
+      errors: {
+        ...byId.errors,
+        ...ifMatchErrors,
+        400: "The body is not JSON, or If-Match is not an ETag from this API",
+      },
     }),
     jsonBody(UpdateTodoBody),
     async (c) => {

@@ -150,7 +150,10 @@ export async function deleteTodo(
   id: string,
   expectedVersion?: number,
 ): Promise<WriteResult<string>> {
-  const [row] = await db.delete(todos).where(matches(userId, id, expectedVersion)).returning({ id: todos.id });
+  const [row] = await db
+    .delete(todos)
+    .where(matches(userId, id, expectedVersion))
+    .returning({ id: todos.id });
   return row ? { kind: "done", value: row.id } : missOutcome(db, userId, id, expectedVersion);
 }
 
