@@ -58,10 +58,12 @@ describe("unknown routes", () => {
     expect((await call("/api/nothing-here")).status).toBe(401);
   });
 
-  test("under /api/auth are JSON 404s too", async () => {
-    const res = await call("/api/auth/no-such-endpoint");
-    expect(res.status).toBe(404);
-    expect(await errorBody(res)).toMatchObject({ status_code: 404, error_type: "not_found" });
+  test("under /api/auth are JSON 404s too, for any method", async () => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const res = await call(`/api/auth/${method === "GET" ? "no-such-endpoint" : "sign-out"}`, { method });
+      expect(res.status, method).toBe(404);
+      expect(await errorBody(res)).toMatchObject({ status_code: 404, error_type: "not_found" });
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { meRoutes } from "./routes/me.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { todoRoutes } from "./routes/todos.ts";
 import { userRoutes } from "./routes/users.ts";
 
@@ -48,6 +49,7 @@ app.route("/api", docsRoutes);
 const api = new Hono<AuthedEnv>();
 api.use(requireJwt);
 api.route("/me", meRoutes);
+api.route("/sessions", sessionRoutes);
 api.route("/todos", todoRoutes);
 api.route("/users", userRoutes);
 app.route("/api", api as unknown as Hono<AppEnv>);

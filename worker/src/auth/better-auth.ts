@@ -45,6 +45,8 @@ export function createAuth(config: Config, db: Db) {
     appName: "edge-todo",
     baseURL: config.publicBaseUrl,
     basePath: "/api/auth",
+    // They name sessions by token, which must not reach page scripts; /api/sessions replaces them.
+    disabledPaths: ["/list-sessions", "/revoke-session"],
     secret: config.betterAuthSecret,
     // While rotating: encrypt with the first, decrypt with any (see README, "Rotating secrets").
     ...(config.betterAuthSecrets.length ? { secrets: config.betterAuthSecrets } : {}),
@@ -90,7 +92,9 @@ export function createAuth(config: Config, db: Db) {
     onAPIError: { throw: true },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path === "/sign-up/email") requireName(ctx.body?.name);
+        if (ctx.path === "/sign-up/email" || (ctx.path === "/update-user" && ctx.body?.name !== undefined)) {
+          requireName(ctx.body?.name);
+        }
         const field = PASSWORD_FIELDS[ctx.path];
         const password: unknown = field ? ctx.body?.[field] : undefined;
         if (typeof password === "string") {

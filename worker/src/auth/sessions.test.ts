@@ -3,7 +3,16 @@
 // disturbing the session.
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, test } from "vitest";
-import { BASE, call, freshIp, STRONG_PASSWORD, sessionCookie, signUp, type TestUser } from "../../test/client.ts";
+import {
+  accessToken,
+  BASE,
+  call,
+  freshIp,
+  STRONG_PASSWORD,
+  sessionCookie,
+  signUp,
+  type TestUser,
+} from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
 
 async function signInAgain(user: TestUser): Promise<string> {
@@ -27,23 +36,55 @@ function post(path: string, cookie: string, body: unknown = {}) {
 const tokenStatus = async (cookie: string) => (await call("/api/auth/token", { headers: { Cookie: cookie } })).status;
 
 interface SessionJson {
-  token: string;
-  userAgent: string | null;
+  id: string;
 }
 
+const SESSION_FIELDS = ["createdAt", "expiresAt", "id", "ipAddress", "updatedAt", "userAgent"];
+
+/** The session token inside a `name=value` session cookie (the value is token.signature). */
+const sessionTokenOf = (cookie: string) => decodeURIComponent(cookie.split("=")[1]!).split(".")[0]!;
+
 describe("sessions", () => {
-  test("are listed, and one can be revoked", async () => {
+  test("are listed by id (never by token), and one can be revoked", async () => {
     const user = await signUp();
     const laptop = user.cookie;
+    const bearer = { Authorization: `Bearer ${await accessToken(user)}` };
+    const list = async () => {
+      const res = await call("/api/sessions", { headers: bearer });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toContain(sessionTokenOf(laptop));
+      return (JSON.parse(text) as { items: SessionJson[] }).items;
+    };
+    const [laptopSession] = await list();
     const phone = await signInAgain(user);
-    const res = await call("/api/auth/list-sessions", { headers: { Cookie: laptop } });
-    const sessions = (await res.json()) as SessionJson[];
+    const sessions = await list();
     expect(sessions).toHaveLength(2);
+    for (const session of sessions) expect(Object.keys(session).sort()).toEqual(SESSION_FIELDS);
+    const phoneSession = sessions.find((s) => s.id !== laptopSession!.id)!;
 
-    const phoneToken = decodeURIComponent(phone.split("=")[1]!).split(".")[0];
-    expect((await post("/api/auth/revoke-session", laptop, { token: phoneToken })).status).toBe(200);
+    expect((await call(`/api/sessions/${phoneSession.id}`, { method: "DELETE", headers: bearer })).status).toBe(204);
     expect(await tokenStatus(phone)).toBe(401);
     expect(await tokenStatus(laptop)).toBe(200);
+    expect((await call(`/api/sessions/${phoneSession.id}`, { method: "DELETE", headers: bearer })).status).toBe(404);
+  });
+
+  test("another user's session id is not found, and stays signed in", async () => {
+    const [alice, bob] = [await signUp(), await signUp()];
+    const aliceBearer = { Authorization: `Bearer ${await accessToken(alice)}` };
+    const bobBearer = { Authorization: `Bearer ${await accessToken(bob)}` };
+    const bobs = (await (await call("/api/sessions", { headers: bobBearer })).json()) as { items: SessionJson[] };
+    const res = await call(`/api/sessions/${bobs.items[0]!.id}`, { method: "DELETE", headers: aliceBearer });
+    expect(res.status).toBe(404);
+    expect(await tokenStatus(bob.cookie)).toBe(200);
+  });
+
+  test("Better Auth's token-naming session endpoints are switched off", async () => {
+    const user = await signUp();
+    expect((await call("/api/auth/list-sessions", { headers: { Cookie: user.cookie } })).status).toBe(404);
+    const revoke = await post("/api/auth/revoke-session", user.cookie, { token: sessionTokenOf(user.cookie) });
+    expect(revoke.status).toBe(404);
+    expect(await tokenStatus(user.cookie)).toBe(200);
   });
 
   test('"sign out everywhere" ends every session', async () => {
@@ -70,6 +111,8 @@ describe("sessions", () => {
       newPassword: `${STRONG_PASSWORD}-2`,
     });
     expect(changed.status).toBe(200);
+    // Better Auth answers with the new session's token; the Worker keeps it in the cookie only.
+    expect(await changed.clone().json()).not.toHaveProperty("token");
     expect(await tokenStatus(other)).toBe(401);
     // The session that changed it carries on (Better Auth issues it a fresh cookie).
     const current = changed.headers.getSetCookie().some((c) => c.includes("session_token="))

@@ -55,6 +55,21 @@ describe("sign-up", () => {
     }
   });
 
+  test("a name change is held to the same rule: no empty or oversized names in tokens", async () => {
+    const user = await signUp();
+    const update = (name: string) =>
+      call("/api/auth/update-user", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Cookie: user.cookie, Origin: BASE },
+        body: JSON.stringify({ name }),
+      });
+    expect((await update("")).status).toBe(400);
+    expect((await update("x".repeat(5000))).status).toBe(400);
+    expect((await update("Ada King")).status).toBe(200);
+    const me = await call("/api/me", { headers: { Authorization: `Bearer ${await accessToken(user)}` } });
+    expect(await me.json()).toMatchObject({ name: "Ada King" });
+  });
+
   test("refuses an e-mail that is already registered, with 409 conflict", async () => {
     const user = await signUp();
     const res = await authPost("/api/auth/sign-up/email", {
@@ -174,6 +189,17 @@ describe("access tokens", () => {
     expect(Object.keys(payload).sort()).toEqual(["aud", "email", "exp", "iat", "iss", "name", "sub"]);
     expect(payload).toMatchObject({ sub: user.id, email: user.email, name: user.name });
     expect(payload.exp! - payload.iat!).toBe(Number(TEST_BINDINGS.ACCESS_TOKEN_TTL_SECONDS));
+  });
+
+  test("after sign-out, a token already issued works until it expires: the documented window, no longer", async () => {
+    const user = await signUp();
+    const token = await accessToken(user);
+    await call("/api/auth/sign-out", { method: "POST", headers: { Cookie: user.cookie, Origin: BASE } });
+    expect((await call("/api/auth/token", { headers: { Cookie: user.cookie } })).status).toBe(401);
+    expect((await call("/api/me", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + (Number(TEST_BINDINGS.ACCESS_TOKEN_TTL_SECONDS) + 30) * 1000);
+    expect((await call("/api/me", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
   test("no session, no token", async () => {

@@ -12,7 +12,7 @@ import type { RouterRoute } from "hono/types";
 import { createAuth } from "../auth/better-auth.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
-import { RATE_LIMITED_AUTH_PATHS, TOKEN_BEARING_PATHS } from "../routes/auth.ts";
+import { RATE_LIMITED_AUTH_PATHS, stripsSessionToken } from "../routes/auth.ts";
 import { componentRef, isObject, type JsonObject } from "./json-schema.ts";
 
 export interface AuthPart {
@@ -81,7 +81,7 @@ function withoutToken(schema: JsonObject): JsonObject {
   return { ...schema, properties, ...(required ? { required } : {}) };
 }
 
-/** A success answer of a path in TOKEN_BEARING_PATHS: no `token`, nor `session.token`. */
+/** A success answer of a path the Worker strips (stripsSessionToken): no `token`, nor `session.token`. */
 function withoutSessionToken(response: JsonObject, schemas: Record<string, JsonObject>): JsonObject {
   const media = isObject(response.content) ? response.content["application/json"] : undefined;
   if (!isObject(media) || !isObject(media.schema)) return response;
@@ -136,8 +136,12 @@ export async function authPaths(config: Config, db: Db, routes: readonly RouterR
     if (endpoint.path) endpoints.set(endpoint.path.replace(/:(\w+)/g, "{$1}"), endpoint);
   }
 
+  // Switched off in createAuth (they answer 404): not part of the API.
+  const disabled = new Set(auth.options.disabledPaths ?? []);
+
   const paths: AuthPart["paths"] = {};
   for (const [path, item] of Object.entries(generated.paths)) {
+    if (disabled.has(path)) continue;
     const fullPath = `${basePath}${path}`;
     const options = endpoints.get(path)?.options;
     const sessionRequired = options?.use?.some((m) => SESSION_REQUIRED.has(m)) ?? false;
@@ -154,7 +158,7 @@ export async function authPaths(config: Config, db: Db, routes: readonly RouterR
       for (const [status, response] of Object.entries(isObject(responses) ? responses : {})) {
         // Better Auth's generic error answers give way to the Worker's (errorAnswers).
         if (!isObject(response) || Number(status) >= 400) continue;
-        answers[status] = TOKEN_BEARING_PATHS.has(fullPath)
+        answers[status] = stripsSessionToken(fullPath)
           ? withoutSessionToken(response, generated.components.schemas)
           : response;
       }
