@@ -20,7 +20,7 @@ import {
 } from "../worker/src/auth/access-token.ts";
 import { createAuth } from "../worker/src/auth/better-auth.ts";
 import { SIGNING_KEY_GRACE_PERIOD_SECONDS } from "../worker/src/auth/signing-keys.ts";
-import { jwks } from "../worker/src/db/schema/index.ts";
+import { publicKeys } from "../worker/src/db/queries/signing-keys.ts";
 import type { AppEnv } from "../worker/src/env.ts";
 import { AppError, onError } from "../worker/src/errors.ts";
 import app from "../worker/src/index.ts";
@@ -75,9 +75,7 @@ bench.get("/__bench/verify", async (c) => {
   }
   const token = bearerToken(c.req.header("Authorization"));
   const { config, db } = c.var;
-  const rows = await db
-    .select({ id: jwks.id, publicKey: jwks.publicKey, alg: jwks.alg, expiresAt: jwks.expiresAt })
-    .from(jwks);
+  const rows = await publicKeys(db);
   // The options requireJwt passes, with the keys already in memory.
   const options: VerifyOptions = {
     issuer: config.publicBaseUrl,

@@ -94,8 +94,12 @@ function reload(options: VerifyOptions): Promise<KeySet> {
 }
 
 function takeReloadToken(now: number): boolean {
-  reloadTokens = Math.min(RELOAD_BUCKET_SIZE, reloadTokens + Math.floor((now - reloadTokensAt) / RELOAD_REFILL_MS));
-  reloadTokensAt = now;
+  const refilled = Math.floor((now - reloadTokensAt) / RELOAD_REFILL_MS);
+  if (refilled > 0) {
+    reloadTokens = Math.min(RELOAD_BUCKET_SIZE, reloadTokens + refilled);
+    // Keep the part of a second already waited, or a steady trickle would never earn a token.
+    reloadTokensAt = reloadTokens === RELOAD_BUCKET_SIZE ? now : reloadTokensAt + refilled * RELOAD_REFILL_MS;
+  }
   if (reloadTokens < 1) return false;
   reloadTokens -= 1;
   return true;

@@ -1,8 +1,13 @@
-// JWT signing keys: how long a rotated-out key keeps verifying, and rotation itself. Rotating makes
-// a new key (which signs from then on, and which verifiers find at once by its kid) and marks the old
-// ones expired, so they verify only the tokens they already signed, for the grace period.
+// JWT signing keys: the jwt plugin's key store (cached in the isolate) and rotation.
+//
+// Rotation publishes before it signs: the new key is written with a start time in the future and
+// the current keys get that same time as their expiry. Until then every token is still signed with
+// the old key while every verifier, whose key cache lives at most 5 minutes, picks the new public
+// key up; from then on tokens carry the new kid and are accepted everywhere at once, whatever an
+// attacker does to the unknown-kid reload budget. Retired keys keep verifying the tokens they signed
+// for the grace period.
 import { createJwk, type Jwk, type JwtOptions, type jwt } from "better-auth/plugins/jwt";
-import { and, isNull, ne } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { jwks } from "../db/schema/index.ts";
 
@@ -12,6 +17,13 @@ type AuthLike = { $context: Promise<unknown> };
 
 /** How long an isolate signs with the key rows it read, before reading them again. */
 const SIGNING_KEYS_CACHE_MS = 5 * 60_000;
+/** How long the public JWKS answer may be reused (it also sends Cache-Control with this age). */
+const JWKS_CACHE_MS = 60_000;
+/**
+ * How far ahead a rotation publishes the new key: twice the longest any cache (the verifiers' key
+ * set, the signers' rows) holds on to the old view.
+ */
+export const KEY_ACTIVATION_DELAY_SECONDS = 2 * (SIGNING_KEYS_CACHE_MS / 1000);
 
 type KeyStore = Required<NonNullable<JwtOptions["adapter"]>>;
 
@@ -20,16 +32,18 @@ let cachedRows: { rows: Jwk[]; readAt: number } | undefined;
 /**
  * The jwt plugin's key store, with the rows (private keys still encrypted) cached in the isolate:
  * minting an access token then needs no query for its key, which makes the token endpoint one
- * round trip instead of two. The JWKS endpoint always reads the table, so it publishes a key made by
- * another isolate at once; a key made here clears the cache.
+ * round trip instead of two. Signing sees only keys whose start time has come; the JWKS endpoint
+ * publishes every key, pre-published ones included. A key made here clears the cache.
  */
 export const cachedKeyStore: KeyStore = {
   async getJwks(ctx) {
     const now = Date.now();
-    if (ctx.path !== "/jwks" && cachedRows && now - cachedRows.readAt < SIGNING_KEYS_CACHE_MS) return cachedRows.rows;
-    const rows = await ctx.context.adapter.findMany<Jwk>({ model: "jwks" });
-    cachedRows = { rows, readAt: now };
-    return rows;
+    const publishing = ctx.path === "/jwks";
+    const maxAge = publishing ? JWKS_CACHE_MS : SIGNING_KEYS_CACHE_MS;
+    if (!cachedRows || now - cachedRows.readAt >= maxAge) {
+      cachedRows = { rows: await ctx.context.adapter.findMany<Jwk>({ model: "jwks" }), readAt: now };
+    }
+    return publishing ? cachedRows.rows : cachedRows.rows.filter((key) => key.createdAt.getTime() <= now);
   },
   async createJwk(webKey, ctx) {
     cachedRows = undefined;
@@ -40,13 +54,25 @@ export const cachedKeyStore: KeyStore = {
   },
 };
 
-/** Creates a new signing key and retires the others; returns the new key's id. */
-export async function rotateSigningKey(auth: AuthLike, db: Db, jwtOptions: Parameters<typeof jwt>[0]): Promise<string> {
+/**
+ * Creates a new signing key that starts signing after `activationDelaySeconds` (published at once),
+ * and retires the current keys at that moment; returns the new key's id. A delay of 0 switches at
+ * once (after a key leak): verifiers then find the new key through their unknown-kid reload.
+ */
+export async function rotateSigningKey(
+  auth: AuthLike,
+  db: Db,
+  jwtOptions: Parameters<typeof jwt>[0],
+  activationDelaySeconds = KEY_ACTIVATION_DELAY_SECONDS,
+): Promise<string> {
   const context = await auth.$context;
   const created = (await createJwk({ context } as Parameters<typeof createJwk>[0], jwtOptions)) as { id: string };
+  const switchAt = new Date(Date.now() + activationDelaySeconds * 1000);
+  await db.update(jwks).set({ createdAt: switchAt }).where(eq(jwks.id, created.id));
   await db
     .update(jwks)
-    .set({ expiresAt: new Date() })
+    .set({ expiresAt: switchAt })
     .where(and(ne(jwks.id, created.id), isNull(jwks.expiresAt)));
+  cachedRows = undefined;
   return created.id;
 }

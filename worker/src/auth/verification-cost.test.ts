@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { resolveSigningKey } from "better-auth/plugins/jwt";
 import { SignJWT } from "jose";
-import { beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test, vi } from "vitest";
 import { bearer, call, signedInUser, sqlEndpoint, type TestUser } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
 import { getConfig } from "../config.ts";
@@ -79,4 +79,23 @@ test("the same unknown kid again is answered from memory", async () => {
     }
   });
   expect(trips).toBe(0);
+});
+
+test("under a steady trickle of made-up kids the reload budget still refills, one per second", async () => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  try {
+    // Well past the earlier floods, so the bucket starts full.
+    const start = Date.now() + 60_000;
+    let trips = 0;
+    for (let i = 0; i < 10; i++) {
+      vi.setSystemTime(start + i * 500);
+      const token = await tokenWithKid(`trickle${crypto.randomUUID().replaceAll("-", "")}`);
+      trips += await roundTripsDuring(() => call("/api/me", { headers: bearer(token) }));
+    }
+    // 3 from the full bucket, then one per second of the 4.5 s: a lost refill would stop at 3.
+    expect(trips).toBeGreaterThanOrEqual(6);
+    expect(trips).toBeLessThanOrEqual(8);
+  } finally {
+    vi.useRealTimers();
+  }
 });

@@ -7,7 +7,7 @@ import {
   SIGNING_KEY_GRACE_PERIOD_SECONDS,
   verifyAccessToken,
 } from "../auth/access-token.ts";
-import { jwks } from "../db/schema/index.ts";
+import { publicKeys } from "../db/queries/signing-keys.ts";
 import type { AppEnv } from "../env.ts";
 
 export interface RequireJwtVariables {
@@ -27,8 +27,7 @@ export const requireJwt = createMiddleware<AuthedEnv>(async (c, next) => {
     issuer: config.publicBaseUrl,
     audience: config.publicBaseUrl,
     keyGracePeriodSeconds: SIGNING_KEY_GRACE_PERIOD_SECONDS,
-    loadKeys: () =>
-      db.select({ id: jwks.id, publicKey: jwks.publicKey, alg: jwks.alg, expiresAt: jwks.expiresAt }).from(jwks),
+    loadKeys: () => publicKeys(db),
   });
   c.set("user", user);
   await next();
