@@ -45,21 +45,30 @@ if (!publicBaseUrl) {
     fail(`PUBLIC_BASE_URL must be https:// in production, not ${publicBaseUrl}`);
 }
 
-// 2. Schema and migrations agree; with DATABASE_URL, the database has them all.
+// 2. Schema and migrations agree; with DATABASE_URL, the database has them all and a signing key.
 run("npm", ["run", "--silent", "db:check"]);
 if (process.env.DATABASE_URL) {
   const journal = JSON.parse(readFileSync(`${root}/migrations/meta/_journal.json`, "utf8")) as { entries: unknown[] };
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
+  await client.connect().catch((error: Error) => fail(`cannot reach DATABASE_URL: ${error.message}`));
   try {
-    const applied = await client
-      .query<{ count: string }>("select count(*) from drizzle.__drizzle_migrations")
-      .then((r) => Number(r.rows[0]?.count ?? 0))
-      .catch(() => 0);
+    // A missing table means nothing was applied yet; any other failure is reported as it is.
+    const count = (table: string) =>
+      client.query<{ count: string }>(`select count(*) from ${table}`).then(
+        (r) => Number(r.rows[0]?.count ?? 0),
+        (error: { code?: string; message: string }) => {
+          if (error.code === "42P01" || error.code === "3F000") return 0;
+          fail(`reading ${table}: ${error.message}`);
+        },
+      );
+    const applied = await count("drizzle.__drizzle_migrations");
     if (applied < journal.entries.length) {
       fail(`the database has ${applied} of ${journal.entries.length} migrations: run \`npm run db:migrate\` first.`);
     }
-    console.log(`database: all ${applied} migrations applied`);
+    if ((await count("jwks")) === 0) {
+      fail("the database has no JWT signing key: run `npm run db:migrate` with the Worker's BETTER_AUTH_SECRET.");
+    }
+    console.log(`database: all ${applied} migrations applied, signing key present`);
   } finally {
     await client.end();
   }

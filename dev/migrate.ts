@@ -11,8 +11,12 @@ try {
   if (config) {
     const kids = await ensureSigningKey(config, target.db);
     console.log(`signing keys: ${kids.length}`);
+  } else if (process.env.DATABASE_URL) {
+    // In production the first key must exist before traffic: two racing first requests would make two.
+    console.error("Set BETTER_AUTH_SECRET (the Worker's) so the first JWT signing key can be created.");
+    process.exitCode = 1;
   } else {
-    console.warn("BETTER_AUTH_SECRET is not set: skipped creating the first signing key.");
+    console.warn("No .dev.vars yet (npm start creates it): skipped creating the first signing key.");
   }
 } finally {
   await target.close();

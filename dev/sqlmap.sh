@@ -24,7 +24,9 @@ run() {
   echo "sqlmap: $name"
   sqlmap --batch --disable-coloring --flush-session --level=2 --risk=1 --technique=BEUST --time-sec=2 \
     --threads=2 --output-dir="$out/$name" "$@" >"$out/$name.log" 2>&1 || true
-  if grep -Eiq "is vulnerable|appears to be .*injectable|sqlmap identified the following injection" "$out/$name.log"; then
+  # Only sqlmap's verdict counts: it may say a parameter "appears to be injectable" and then rule that
+  # out itself as a false positive (answers that change on every write confuse its comparisons).
+  if grep -Eiq "is vulnerable|sqlmap identified the following injection" "$out/$name.log"; then
     echo "  INJECTABLE: see $out/$name.log"
     grep -Ei "Parameter:|Type:|Title:" "$out/$name.log" | head -20
     return 1

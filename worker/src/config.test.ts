@@ -20,6 +20,8 @@ describe("getConfig", () => {
     [{ BETTER_AUTH_SECRET: "short" }, "BETTER_AUTH_SECRET must be at least 32 characters"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL must be a postgres:// connection string"],
     [{ PUBLIC_BASE_URL: "localhost:8787" }, "PUBLIC_BASE_URL"],
+    [{ PUBLIC_BASE_URL: "http://todo.example.com" }, "PUBLIC_BASE_URL must be https:// (http:// only for localhost)"],
+    [{ TRUSTED_ORIGINS: "http://app.example.com" }, "TRUSTED_ORIGINS.0 must be https://"],
     [{ TRUSTED_ORIGINS: "https://ok.example, ftp://nope" }, "TRUSTED_ORIGINS"],
     [{ AUTH_RATE_LIMIT: "ten per minute" }, 'AUTH_RATE_LIMIT expected "<max>/<seconds>"'],
     [{ ACCESS_TOKEN_TTL_SECONDS: "-5" }, "ACCESS_TOKEN_TTL_SECONDS"],

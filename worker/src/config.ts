@@ -37,7 +37,16 @@ export class ConfigError extends Error {
 
 const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 
-const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** An https origin; plain http only on this machine (over http, cookies cannot be Secure). */
+const origin = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
+  }, "must be https:// (http:// only for localhost)")
+  .transform((value) => new URL(value).origin);
 
 const rateLimit = z
   .string()

@@ -1,6 +1,7 @@
 // One todo: a checkbox named by its title, edit in place (double-click or Edit; Enter or leaving
 // the field saves, Esc cancels), and Delete.
 import { Show } from "solid-js";
+import { TITLE_MAX_LENGTH } from "../../../worker/src/todo-rules.ts";
 import type { TodoItem } from "../pages/todos-store.ts";
 
 export interface TodoItemProps {
@@ -14,8 +15,6 @@ export interface TodoItemProps {
   onCancel(): void;
   onDelete(): void;
 }
-
-export const TITLE_MAX_LENGTH = 500;
 
 export function TodoItemView(props: TodoItemProps) {
   let editButton: HTMLButtonElement | undefined;

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { BASE, call, freshIp, signUp, uniqueEmail } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
 import worker from "../index.ts";
+import { clientKey } from "./rate-limit.ts";
 
 const MAX = Number(TEST_BINDINGS.AUTH_RATE_LIMIT.split("/")[0]);
 
@@ -85,8 +86,53 @@ describe("sign-up", () => {
 describe("other auth endpoints", () => {
   test("are not limited by the sign-in counter", async () => {
     const user = await signUp();
-    for (let i = 0; i < MAX + 2; i++) {
-      expect((await call("/api/auth/get-session", { headers: { Cookie: user.cookie } })).status).toBe(200);
+    const ip = freshIp();
+    for (let i = 0; i <= MAX; i++) {
+      await post("/api/auth/sign-in/email", { email: user.email, password: "Wrong-Pass-1" }, ip);
     }
+    expect((await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, ip)).status).toBe(
+      429,
+    );
+    for (let i = 0; i < MAX + 2; i++) {
+      const res = await call("/api/auth/get-session", { headers: { Cookie: user.cookie, "cf-connecting-ip": ip } });
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe("who is counted", () => {
+  test("an IPv6 /64 is one client: a new address in it does not reset the counter", async () => {
+    const user = await signUp();
+    const prefix = `2001:db8:${Math.floor(Math.random() * 65535).toString(16)}:1`;
+    for (let i = 1; i <= MAX; i++) {
+      const res = await post(
+        "/api/auth/sign-in/email",
+        { email: user.email, password: "Wrong-Pass-1" },
+        `${prefix}::${i}`,
+      );
+      expect(res.status).toBe(401);
+    }
+    const sameNetwork = await post(
+      "/api/auth/sign-in/email",
+      { email: user.email, password: user.password },
+      `${prefix}:ffff:0:0:99`,
+    );
+    expect(sameNetwork.status).toBe(429);
+    const otherNetwork = `2001:db8:${Math.floor(Math.random() * 65535).toString(16)}:2::1`;
+    expect(
+      (await post("/api/auth/sign-in/email", { email: user.email, password: user.password }, otherNetwork)).status,
+    ).toBe(200);
+  });
+
+  test.each([
+    ["192.0.2.7", "192.0.2.7"],
+    ["2001:db8:a:b:c:d:e:f", "2001:db8:a:b::/64"],
+    ["2001:0db8:000a:000b::1", "2001:db8:a:b::/64"],
+    ["2001:db8::1", "2001:db8:0:0::/64"],
+    ["::1", "0:0:0:0::/64"],
+    ["::ffff:192.0.2.7", "192.0.2.7"],
+    [undefined, "unknown"],
+  ])("clientKey(%s) = %s", (ip, key) => {
+    expect(clientKey(ip)).toBe(key);
   });
 });

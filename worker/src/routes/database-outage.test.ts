@@ -44,7 +44,7 @@ describe.each(["refuse", "fail", "garble", "hang"])("database fault %s", (fault)
   });
 });
 
-test("slower than the timeout: 503 promptly; a retried create with the same Idempotency-Key makes one todo", async () => {
+test("slower than the timeout: 503 instead of a hang; a retried create with the same Idempotency-Key makes one todo", async () => {
   const key = crypto.randomUUID();
   const create = () =>
     call("/api/todos", {

@@ -122,6 +122,8 @@ describe("optimistic concurrency", () => {
     expect((await patch(token, todo.id, { completed: true }, "*")).status).toBe(200);
     expect((await patch(token, todo.id, { completed: false })).status).toBe(200);
     expect((await patch(token, todo.id, { completed: true }, "version-3")).status).toBe(400);
+    // If-Match compares strongly: a weak validator never matches, even with the right number.
+    expect((await patch(token, todo.id, { completed: true }, 'W/"3"')).status).toBe(412);
     const gone = await call(`/api/todos/${todo.id}`, {
       method: "DELETE",
       headers: { Authorization: `Bearer ${token}`, "If-Match": '"3"' },

@@ -2,8 +2,9 @@
 // serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
 import * as z from "zod";
 import type { ListCursor } from "../db/queries/todos.ts";
-import { TITLE_MAX_LENGTH, type TodoRow } from "../db/schema/index.ts";
+import type { TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
+import { TITLE_MAX_LENGTH } from "../todo-rules.ts";
 
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 50;
@@ -119,7 +120,9 @@ export function etag(row: Pick<TodoRow, "version">): string {
  */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  // If-Match compares strongly (RFC 9110 §13.1.1): a weak validator never matches.
+  if (/^\s*W\/"\d{1,9}"\s*$/.test(header)) return -1;
+  const match = /^\s*"(\d{1,9})"\s*$/.exec(header);
   if (!match?.[1]) {
     throw new AppError("validation_error", 'If-Match must be an ETag from this API, e.g. "3"', { status: 400 });
   }

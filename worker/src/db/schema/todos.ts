@@ -12,10 +12,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { TITLE_MAX_LENGTH } from "../../todo-rules.ts";
 import { user } from "./auth.ts";
-
-/** Longest title, in characters; shared by request validation and the database check. */
-export const TITLE_MAX_LENGTH = 500;
 
 export const todos = pgTable(
   "todos",
