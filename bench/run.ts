@@ -146,16 +146,20 @@ try {
   );
   results.coldStart.bundle = withoutSource(bundle);
   if (!checkOnly) {
-    if (!configMinifies(root)) {
-      results.coldStart.minifiedBundle = withoutSource(
-        await phase("Worker bundle, minified (for comparison)", () =>
-          measureBundle(root, join(tmp, "bundle-min"), { minify: true }),
-        ),
-      );
-    }
-    if (bundle) {
+    // The other build of the two: minified for comparison, or unminified for the by-package views.
+    const twin = await phase(
+      configMinifies(root)
+        ? "Worker bundle, unminified (for the by-package views)"
+        : "Worker bundle, minified (for comparison)",
+      () => measureBundle(root, join(tmp, "bundle-twin"), { minify: !configMinifies(root) }),
+    );
+    if (twin && !configMinifies(root)) results.coldStart.minifiedBundle = withoutSource(twin);
+    const deployed = withoutSource(bundle);
+    if (deployed && twin && configMinifies(root)) results.coldStart.bundle = { ...deployed, byPackage: twin.byPackage };
+    const unminified = configMinifies(root) ? twin : bundle;
+    if (unminified) {
       results.coldStart.startup = await phase("startup CPU (wrangler check startup, 3 runs)", () =>
-        measureStartup(root, tmp, bundle.source),
+        measureStartup(root, tmp, unminified.source),
       );
     }
   }

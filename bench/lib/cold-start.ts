@@ -37,9 +37,11 @@ export function configMinifies(root: string): boolean {
 export async function measureBundle(
   root: string,
   outdir: string,
+  /** true: force minification; false: force none (for the by-package view); unset: as the config says. */
   options: { minify?: boolean } = {},
 ): Promise<BundleMeasure & { source: string }> {
-  const args = ["deploy", "--dry-run", "--outdir", outdir, ...(options.minify ? ["--minify"] : [])];
+  const minifyArg = options.minify === undefined ? [] : [`--minify=${options.minify}`];
+  const args = ["deploy", "--dry-run", "--outdir", outdir, ...minifyArg];
   const run = await runCommand("wrangler", args, { cwd: root, env: WRANGLER_ENV });
   if (run.code !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${tail(run.output)}`);
   const sizes = parseUploadSize(run.output);
@@ -49,11 +51,12 @@ export async function measureBundle(
   if (!mainModule) throw new Error(`no JavaScript module in ${outdir}`);
   const source = readFileSync(join(outdir, mainModule), "utf8");
   return {
-    minified: Boolean(options.minify) || configMinifies(root),
+    minified: options.minify ?? configMinifies(root),
     ...sizes,
     mainModule,
     scrypt: detectScrypt(source),
-    byPackage: options.minify ? [] : bytesByPackage(source),
+    // Module comments exist only in an unminified bundle; a minified one gets its view from its twin.
+    byPackage: (options.minify ?? configMinifies(root)) ? [] : bytesByPackage(source),
     source,
   };
 }
@@ -65,31 +68,41 @@ export interface StartupMeasure {
   byPackage: Share[];
 }
 
-/** `wrangler check startup` `runs` times (it builds the production config itself); median of "Active". */
+/**
+ * `wrangler check startup` `runs` times (it builds the production config itself); median of "Active".
+ * The by-package view needs module comments: for a minified config it comes from one more run of the
+ * unminified twin (`unminifiedSource`), so its shares describe the same code, not the same bytes.
+ */
 export async function measureStartup(
   root: string,
   tmpDir: string,
-  bundleSource: string,
+  unminifiedSource: string,
   runs = 3,
 ): Promise<StartupMeasure> {
-  const results: { activeMs: number; profile: string }[] = [];
-  for (let i = 0; i < runs; i++) {
-    const profile = join(tmpDir, `startup-${i}.cpuprofile`);
-    const run = await runCommand("wrangler", ["check", "startup", "--outfile", profile], {
+  const startup = async (name: string, extraArgs: string[]) => {
+    const profile = join(tmpDir, `${name}.cpuprofile`);
+    const run = await runCommand("wrangler", ["check", "startup", "--outfile", profile, ...extraArgs], {
       cwd: root,
       env: WRANGLER_ENV,
     });
     const parsed = parseStartupOutput(run.output);
     if (run.code !== 0 || !parsed) throw new Error(`wrangler check startup failed:\n${tail(run.output)}`);
-    results.push({ activeMs: parsed.activeMs, profile });
-  }
+    return { activeMs: parsed.activeMs, profile };
+  };
+  const results: { activeMs: number; profile: string }[] = [];
+  for (let i = 0; i < runs; i++) results.push(await startup(`startup-${i}`, []));
   const activeMs = median(results.map((r) => r.activeMs));
-  const closest = [...results].sort((a, b) => Math.abs(a.activeMs - activeMs) - Math.abs(b.activeMs - activeMs))[0];
+  let attributed: { profile: string } | undefined;
+  if (configMinifies(root)) {
+    attributed = await startup("startup-unminified", ["--args=--minify=false"]);
+  } else {
+    attributed = [...results].sort((a, b) => Math.abs(a.activeMs - activeMs) - Math.abs(b.activeMs - activeMs))[0];
+  }
   let byPackage: Share[] = [];
-  if (closest) {
-    const profile = JSON.parse(readFileSync(closest.profile, "utf8")) as CpuProfile;
+  if (attributed) {
+    const profile = JSON.parse(readFileSync(attributed.profile, "utf8")) as CpuProfile;
     // check startup bundles the same config the same way as the dry run, so its lines match.
-    byPackage = startupByPackage(profile, "/index.js", bundleSource);
+    byPackage = startupByPackage(profile, "/index.js", unminifiedSource);
   }
   return { runs: results.map((r) => r.activeMs), activeMs, byPackage };
 }

@@ -216,7 +216,7 @@ function coldStartSection(results: BenchResults): string {
     if (bundle.byPackage.length)
       parts.push(
         "",
-        "<details><summary>Bundle bytes by package (unminified)</summary>",
+        "<details><summary>Bundle bytes by package (of the unminified build: minifying shrinks every package, not the same share of each)</summary>",
         "",
         shareTable(bundle.byPackage, "bytes"),
         "",
@@ -231,7 +231,7 @@ function coldStartSection(results: BenchResults): string {
     if (startup.byPackage.length) {
       parts.push(
         "",
-        "Where the startup CPU goes (self time by package, median run; a library that builds schemas at module scope shows up as the schema library):",
+        "Where the startup CPU goes (self time by package, from one run of the unminified build, whose module comments name the packages; a library that builds schemas at module scope shows up as the schema library):",
         "",
         shareTable(startup.byPackage, "ms"),
       );
