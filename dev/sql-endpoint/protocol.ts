@@ -91,7 +91,7 @@ function parseQuery(value: unknown): Query {
  * Neon accepts any JSON as a parameter and turns it into Postgres text: strings as they are, arrays
  * as array literals, other values as their JSON text. The Neon driver only ever sends strings and nulls.
  */
-export function jsonToPgText(value: unknown): Param {
+function jsonToPgText(value: unknown): Param {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return pgArrayLiteral(value);

@@ -1,50 +1,27 @@
 // /sign-up: name, email and a password checked live against the server's rules; signed in after.
-import { useNavigate, useSearchParams } from "@solidjs/router";
-import { createEffect, createSignal, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { PasswordChecklist } from "../components/password-checklist.tsx";
 import { PasswordInput } from "../components/password-input.tsx";
 import { ApiError, userMessage } from "../lib/api-error.ts";
-import { signUp, useSession } from "../lib/auth-client.ts";
+import { signUp } from "../lib/auth-client.ts";
 import { PASSWORD_MAX_LENGTH } from "../lib/password-checklist.ts";
-import { safeRedirect } from "../lib/redirect.ts";
-import { noteSignedIn, tokens } from "../lib/session.ts";
+import { createAuthForm } from "./auth-form.ts";
 
 export default function SignUpPage() {
-  const [params] = useSearchParams<{ redirect?: string }>();
-  const navigate = useNavigate();
-  const session = useSession();
+  const { error, pending, submit: send, keepingRedirect } = createAuthForm();
   const [name, setName] = createSignal("");
   const [email, setEmail] = createSignal("");
   const [password, setPassword] = createSignal("");
-  const [error, setError] = createSignal<Error>();
-  const [pending, setPending] = createSignal(false);
-  const [signedUp, setSignedUp] = createSignal(false);
   document.title = "Create an account · edge-todo";
 
-  createEffect(() => {
-    if (signedUp() && session().data) navigate(safeRedirect(params.redirect), { replace: true });
-  });
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      tokens.clear();
-      noteSignedIn();
-      await signUp({ name: name().trim(), email: email().trim(), password: password() });
-      setSignedUp(true);
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-      setPending(false);
-    }
-  }
+  const submit = (event: SubmitEvent) =>
+    send(event, () => signUp({ name: name().trim(), email: email().trim(), password: password() }));
 
   const errorCode = () => {
     const err = error();
     return err instanceof ApiError ? err.code : undefined;
   };
-  const signInHref = () => (params.redirect ? `/sign-in?redirect=${encodeURIComponent(params.redirect)}` : "/sign-in");
+  const signInHref = () => keepingRedirect("/sign-in");
 
   return (
     <section class="card narrow" aria-labelledby="sign-up-title">

@@ -34,7 +34,7 @@ export const SIGNING_KEY_GRACE_PERIOD_SECONDS = 24 * 60 * 60;
 
 const ALGORITHMS = ["EdDSA"];
 /** Leeway for clock skew between the isolate that signed and the one that verifies. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+const CLOCK_TOLERANCE_SECONDS = 5;
 /** Longest accepted Authorization header; anything longer is refused before any parsing or crypto. */
 export const MAX_AUTHORIZATION_HEADER_BYTES = 8 * 1024;
 /** Re-read the key set this often even without an unknown kid, so removed keys stop working. */

@@ -21,7 +21,7 @@ export interface SessionCookie {
 }
 
 /** Secrets that signed cookies before the current one: the other versions, and the legacy secret. */
-export function previousSecrets(config: Config): string[] {
+function previousSecrets(config: Config): string[] {
   const [current, ...older] = config.betterAuthSecrets;
   if (!current) return [];
   return [...older.map((s) => s.value), config.betterAuthSecret].filter((s) => s !== current.value);

@@ -15,7 +15,7 @@ import { describeRoute } from "../openapi/describe.ts";
  * swagger-ui.css inlines; connect-src 'self' loads the document and runs "Try it out" against this
  * API. No frames, no plugins, no form submissions, no <base>, and the page cannot be framed.
  */
-export const DOCS_CSP = [
+const DOCS_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

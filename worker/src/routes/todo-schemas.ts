@@ -6,7 +6,7 @@ import type { TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
 import { TITLE_MAX_LENGTH } from "../todo-rules.ts";
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 50;
 
 const title = z
