@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { BenchClient } from "./lib/api.ts";
 import { describeResult, evaluateBudgets, gatedFailures } from "./lib/budgets.ts";
 import { renderLatencySvg } from "./lib/chart.ts";
-import { type BundleMeasure, configMinifies, measureBundle, measureStartup } from "./lib/cold-start.ts";
+import { type BundleMeasure, configMinifies, measureBundle, measureStartup, STARTUP_RUNS } from "./lib/cold-start.ts";
 import { measureLatency } from "./lib/latency.ts";
 import { measureAuthOverhead, measureVerify } from "./lib/overhead.ts";
 import { measurePageWeight } from "./lib/page-weight.ts";
@@ -158,7 +158,7 @@ try {
     if (deployed && twin && configMinifies(root)) results.coldStart.bundle = { ...deployed, byPackage: twin.byPackage };
     const unminified = configMinifies(root) ? twin : bundle;
     if (unminified) {
-      results.coldStart.startup = await phase("startup CPU (wrangler check startup, 3 runs)", () =>
+      results.coldStart.startup = await phase(`startup CPU (wrangler check startup, ${STARTUP_RUNS} runs)`, () =>
         measureStartup(root, tmp, unminified.source),
       );
     }
@@ -222,6 +222,7 @@ const bundleScrypt = results.coldStart.bundle?.scrypt ?? null;
 results.budgets = evaluateBudgets({
   ...(results.roundTrips ? roundTripFigures(results.roundTrips) : {}),
   "bundle.gzipBytes": results.coldStart.bundle?.gzipBytes,
+  "bundle.startupImports": results.coldStart.bundle?.startupImports.length,
   "bundle.nativeScrypt": bundleScrypt === null ? null : bundleScrypt.nativeNodeCrypto && !bundleScrypt.pureJs ? 1 : 0,
   "pageWeight.jsGzipBytes": results.pageWeight?.js.gzipBytes,
   "startup.activeMs": results.coldStart.startup?.activeMs,

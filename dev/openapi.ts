@@ -25,5 +25,5 @@ const config = getConfig({
   BETTER_AUTH_SECRET: `${crypto.randomUUID()}${crypto.randomUUID()}`,
   DATABASE_URL: "postgres://localhost/edge_todo",
 });
-const document = await openApiDocument(app.routes, config, createDb(config));
+const document = await openApiDocument(app.routes, config, await createDb(config));
 process.stdout.write(`${JSON.stringify(document)}\n`);

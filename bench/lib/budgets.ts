@@ -2,7 +2,7 @@
 // or a byte size, the same on every machine for the same code): `npm run bench:check` fails on those.
 // Timings vary with the machine and its load, so they are reported beside their budget, never gated.
 
-export type Unit = "round trips" | "bytes" | "ms" | "ratio" | "yes/no";
+export type Unit = "round trips" | "bytes" | "ms" | "ratio" | "yes/no" | "modules";
 
 export interface Budget {
   id: string;
@@ -62,6 +62,16 @@ export const BUDGETS: readonly Budget[] = [
     unit: "yes/no",
     kind: "min",
     limit: 1,
+    gated: true,
+  },
+  // Each module the bundle imports at its top level is loaded at every start: Node built-ins cost
+  // 10–45 ms of startup CPU each group, whether or not their user ever runs (worker/src/lazy-builtins).
+  {
+    id: "bundle.startupImports",
+    label: "modules the Worker imports at startup (besides cloudflare:workers)",
+    unit: "modules",
+    kind: "max",
+    limit: 0,
     gated: true,
   },
   {
@@ -124,6 +134,8 @@ export function formatValue(value: number | null, unit: Unit): string {
       return String(value);
     case "yes/no":
       return value ? "yes" : "no";
+    case "modules":
+      return String(value);
   }
 }
 

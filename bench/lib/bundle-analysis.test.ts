@@ -7,6 +7,7 @@ import {
   parseStartupOutput,
   parseUploadSize,
   startupByPackage,
+  startupImports,
 } from "./bundle-analysis.ts";
 
 const BUNDLE = [
@@ -41,11 +42,34 @@ describe("scrypt in the bundle", () => {
     expect(detectScrypt('import * as nc from "node:crypto"; nc.scrypt(p, s, 64, cb)').nativeNodeCrypto).toBe(true);
   });
 
+  it("recognizes node:crypto loaded on first use (worker/src/lazy-builtins), minified or not", () => {
+    const unminified =
+      'module.exports = process.getBuiltinModule("node:crypto");\n(0, import_node_crypto.scrypt)(password, salt, 64, {}, cb);';
+    expect(detectScrypt(unminified)).toMatchObject({ nativeNodeCrypto: true, pureJs: false });
+    expect(
+      detectScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.scrypt)(p,s,64,{},c)').nativeNodeCrypto,
+    ).toBe(true);
+    // The module alone is not the hash: scrypt must be called from it.
+    expect(
+      detectScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.randomBytes)(16)').nativeNodeCrypto,
+    ).toBe(false);
+  });
+
   it("flags a bundled JavaScript scrypt and the absence of the native one", () => {
     const noble =
       "// node_modules/@noble/hashes/scrypt.js\nthrow new Error('\"N\" expected a power of 2, and 2^1 <= N <= 2^32');";
     expect(detectScrypt(noble)).toEqual({ nativeNodeCrypto: false, pureJs: true, evidence: null });
     expect(detectScrypt('import { randomBytes } from "node:crypto";').nativeNodeCrypto).toBe(false);
+  });
+});
+
+describe("modules imported at startup", () => {
+  it("lists top-level imports but the runtime's own, minified or not, and not dynamic import()", () => {
+    expect(startupImports(BUNDLE)).toEqual(["node:crypto"]);
+    const minified =
+      'import{DurableObject as a}from"cloudflare:workers";import b from"events";import*as c from"tls";var d=()=>import("./x.js");';
+    expect(startupImports(minified)).toEqual(["events", "tls"]);
+    expect(startupImports('import { DurableObject } from "cloudflare:workers";\nexport default {};')).toEqual([]);
   });
 });
 

@@ -49,15 +49,34 @@ export function detectScrypt(source: string): ScryptCheck {
   const viaNamespace = namespace
     ? new RegExp(`\\b${namespace[1]?.replace(/\$/g, "\\$")}\\.scrypt\\b`).test(source)
     : false;
+  // node:crypto loaded on first use (worker/src/lazy-builtins): the runtime's module, then `.scrypt`.
+  const onFirstUse = /process\.getBuiltinModule\(\s*["']node:crypto["']\s*\)/.exec(source);
+  const viaFirstUse = onFirstUse ? /\.scrypt\)?\(/.test(source) : false;
   const pureJs =
     /node_modules\/@noble\/hashes\/(esm\/)?scrypt/.test(source) ||
     source.includes('"N" expected a power of 2') ||
     /node_modules\/scrypt-js\//.test(source);
-  return {
-    nativeNodeCrypto: Boolean(named) || viaNamespace,
-    pureJs,
-    evidence: named?.[0].replace(/\s+/g, " ") ?? (viaNamespace ? (namespace?.[0] ?? null) : null),
-  };
+  let evidence: string | null = null;
+  if (named) evidence = named[0].replace(/\s+/g, " ");
+  else if (viaNamespace) evidence = namespace?.[0] ?? null;
+  else if (viaFirstUse) evidence = onFirstUse?.[0] ?? null;
+  return { nativeNodeCrypto: Boolean(named) || viaNamespace || viaFirstUse, pureJs, evidence };
+}
+
+/**
+ * What the bundle imports at its top level besides the Workers runtime's own `cloudflare:` modules:
+ * workerd loads each of these (Node built-ins, in practice) at every Worker start, whether or not the
+ * code that uses them ever runs (worker/src/lazy-builtins/README.md). Dynamic `import()` is not counted.
+ */
+export function startupImports(source: string): string[] {
+  const found = new Set<string>();
+  for (const match of source.matchAll(
+    /(?:^|[;}\s])import\s*(?:[\w$]+\s*,?\s*)?(?:\*\s*as\s*[\w$]+|\{[^}]*\})?\s*(?:from\s*)?["']([^"']+)["']/g,
+  )) {
+    const specifier = match[1] as string;
+    if (!specifier.startsWith("cloudflare:")) found.add(specifier);
+  }
+  return [...found].sort();
 }
 
 /** "node_modules/@scope/pkg/x.js" → "@scope/pkg"; "worker/src/a.ts" → "worker/src (this app)". */

@@ -12,6 +12,7 @@ import {
   type ScryptCheck,
   type Share,
   startupByPackage,
+  startupImports,
 } from "./bundle-analysis.ts";
 import { runCommand, tail } from "./processes.ts";
 import { median } from "./stats.ts";
@@ -23,6 +24,8 @@ export interface BundleMeasure {
   gzipBytes: number;
   mainModule: string;
   scrypt: ScryptCheck;
+  /** Modules the bundle imports at its top level, loaded at every start (see startupImports). */
+  startupImports: string[];
   /** Raw bytes by package (unminified builds only: a minified one has no module comments). */
   byPackage: Share[];
 }
@@ -55,11 +58,15 @@ export async function measureBundle(
     ...sizes,
     mainModule,
     scrypt: detectScrypt(source),
+    startupImports: startupImports(source),
     // Module comments exist only in an unminified bundle; a minified one gets its view from its twin.
     byPackage: (options.minify ?? configMinifies(root)) ? [] : bytesByPackage(source),
     source,
   };
 }
+
+/** Single runs vary by ±20 ms on a shared 2-core machine; the median of this many is steadier. */
+export const STARTUP_RUNS = 7;
 
 export interface StartupMeasure {
   runs: number[];
@@ -77,7 +84,7 @@ export async function measureStartup(
   root: string,
   tmpDir: string,
   unminifiedSource: string,
-  runs = 3,
+  runs = STARTUP_RUNS,
 ): Promise<StartupMeasure> {
   const startup = async (name: string, extraArgs: string[]) => {
     const profile = join(tmpDir, `${name}.cpuprofile`);

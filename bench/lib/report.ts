@@ -211,6 +211,8 @@ function coldStartSection(results: BenchResults): string {
       "",
       table(["build", "raw", "gzip", "budget ≤ 300 KiB gzip"], rows),
       "",
+      `Modules imported at startup besides \`cloudflare:workers\` (loaded at every start; budget none): ${bundle.startupImports.length ? `**${bundle.startupImports.map((m) => `\`${m}\``).join(", ")}**` : "none"}.`,
+      "",
       `Password hashing: ${bundle.scrypt.nativeNodeCrypto ? `native \`node:crypto\` scrypt is bundled (\`${bundle.scrypt.evidence}\`)` : "**node:crypto's scrypt is NOT bundled**"}; ${bundle.scrypt.pureJs ? "**a JavaScript scrypt is bundled too**" : "no JavaScript scrypt in the bundle"}.`,
     );
     if (bundle.byPackage.length)

@@ -25,7 +25,7 @@ afterEach(() => {
 /** Signs `payload` with the Worker's real signing key through Better Auth's server-only API. */
 async function signWithOurKey(payload: Record<string, unknown>): Promise<string> {
   const config = getConfig(env);
-  const auth = createAuth(config, createDb(config));
+  const auth = createAuth(config, await createDb(config));
   const { token } = await auth.api.signJWT({ body: { payload } });
   return token;
 }

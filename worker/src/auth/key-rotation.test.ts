@@ -23,15 +23,15 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function authAndDb() {
+async function authAndDb() {
   const config = getConfig(env);
-  const db = createDb(config);
+  const db = await createDb(config);
   return { config, db, auth: createAuth(config, db) };
 }
 
 /** A token good for a year, signed by the key currently in use: only the key's fate decides. */
 async function longLivedTokenFromCurrentKey(): Promise<{ token: string; kid: string }> {
-  const { auth, config } = authAndDb();
+  const { auth, config } = await authAndDb();
   const context = await auth.$context;
   const { kid, privateKey } = (await resolveSigningKey({ context } as never, jwtPluginOptions(config)))!;
   const now = Math.floor(Date.now() / 1000);
@@ -74,7 +74,7 @@ test("rotation publishes first: the new key is known everywhere before it signs,
   // This isolate has the old key cached, like every isolate serving traffic.
   expect(await status(old.token)).toBe(200);
 
-  const { auth, db, config } = authAndDb();
+  const { auth, db, config } = await authAndDb();
   const newKid = await rotateSigningKey(auth, db, jwtPluginOptions(config));
   expect(newKid).not.toBe(old.kid);
   // Published at once, not yet signing.
@@ -104,7 +104,7 @@ test("rotation publishes first: the new key is known everywhere before it signs,
 });
 
 test("an immediate rotation (after a key leak) works at once through the unknown-kid reload", async () => {
-  const { auth, db, config } = authAndDb();
+  const { auth, db, config } = await authAndDb();
   const newKid = await rotateSigningKey(auth, db, jwtPluginOptions(config), 0);
   const fresh = await accessToken(user);
   expect(decodeProtectedHeader(fresh).kid).toBe(newKid);

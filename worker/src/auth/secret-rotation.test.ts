@@ -17,7 +17,7 @@ const NEW = "the-new-secret-after-rotation-0123456789abcdef";
 // Leave the database as the next test expects it: signing with a key the test secret can decrypt.
 afterEach(async () => {
   const { config } = deployedWith({ BETTER_AUTH_SECRET: OLD });
-  const db = createDb(config);
+  const db = await createDb(config);
   await rotateSigningKey(createAuth(config, db), db, jwtPluginOptions(config), 0);
   clearKeyCache();
 });
@@ -75,7 +75,7 @@ test("nobody is signed out by a secret rotation: a cookie signed with the old se
   expect(resigned).toBeDefined();
   expect(resigned).not.toBe(oldCookie);
   expect((await during.token(resigned!)).status).toBe(200);
-  const db = createDb(during.config);
+  const db = await createDb(during.config);
   await rotateSigningKey(createAuth(during.config, db), db, jwtPluginOptions(during.config), 0);
 
   // Once the old secret is gone, the browser's re-signed cookie still works; the old one would not.
@@ -97,7 +97,7 @@ test("rotate BETTER_AUTH_SECRET: the old secret keeps decrypting until a new key
   expect(await during.tokenStatus(email)).toBe(200);
 
   // Step 2: rotate the signing key; the new key is encrypted with the new secret.
-  const db = createDb(during.config);
+  const db = await createDb(during.config);
   // Switching at once (0) stands in for waiting out the usual publish-ahead delay.
   await rotateSigningKey(createAuth(during.config, db), db, jwtPluginOptions(during.config), 0);
   expect(await during.tokenStatus(email)).toBe(200);

@@ -22,7 +22,7 @@ function signUp(email: string) {
 }
 
 async function usersWithEmail(email: string): Promise<number> {
-  return (await createDb(getConfig(env)).select().from(user).where(eq(user.email, email))).length;
+  return (await (await createDb(getConfig(env))).select().from(user).where(eq(user.email, email))).length;
 }
 
 test("a failure on the account insert leaves no user, and the e-mail stays free", async () => {

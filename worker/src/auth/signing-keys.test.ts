@@ -9,15 +9,15 @@ import { createDb } from "../db/client.ts";
 import { publicKeys } from "../db/queries/signing-keys.ts";
 import { jwks } from "../db/schema/index.ts";
 
-test("the verifier's key query selects public keys only", () => {
-  const { sql } = publicKeys(createDb(getConfig(env))).toSQL();
+test("the verifier's key query selects public keys only", async () => {
+  const { sql } = publicKeys(await createDb(getConfig(env))).toSQL();
   expect(sql).toContain('"public_key"');
   expect(sql).not.toContain("private_key");
 });
 
 test("provisioning the first signing key ahead of traffic is idempotent", async () => {
   const config = getConfig(env);
-  const db = createDb(config);
+  const db = await createDb(config);
   const [{ value: before } = { value: 0 }] = await db.select({ value: count() }).from(jwks);
   expect(before).toBeGreaterThan(0);
   const first = await ensureSigningKey(config);

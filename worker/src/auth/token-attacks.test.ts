@@ -19,7 +19,7 @@ let ourKey: CryptoKey;
 beforeAll(async () => {
   user = await signedInUser();
   const config = getConfig(env);
-  const context = await createAuth(config, createDb(config)).$context;
+  const context = await createAuth(config, await createDb(config)).$context;
   const resolved = await resolveSigningKey({ context } as never, jwtPluginOptions(config));
   if (!resolved) throw new Error("no signing key");
   kid = resolved.kid;

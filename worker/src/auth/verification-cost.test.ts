@@ -17,7 +17,7 @@ let ourKey: CryptoKey;
 beforeAll(async () => {
   user = await signedInUser();
   const config = getConfig(env);
-  const context = await createAuth(config, createDb(config)).$context;
+  const context = await createAuth(config, await createDb(config)).$context;
   ourKey = (await resolveSigningKey({ context } as never, jwtPluginOptions(config)))!.privateKey as CryptoKey;
   // Warm this isolate's key cache, as any isolate that has served a request has.
   expect((await call("/api/me", { headers: bearer(user.token) })).status).toBe(200);

@@ -5,13 +5,13 @@
 //   query; closeDb ends it when the request is done.
 // - otherwise: the Neon serverless driver over HTTP, one stateless round trip per query, nothing to
 //   close. No interactive transactions; several writes become atomic only as one batch.
-import { is } from "drizzle-orm";
-import { NeonHttpDatabase } from "drizzle-orm/neon-http";
-import { NodePgDatabase } from "drizzle-orm/node-postgres";
+//
+// Each driver is imported on the first request that needs a database, not when the Worker starts:
+// loading the Neon driver alone costs more startup CPU than the rest of the Worker, and a Worker
+// uses one of the two drivers, never both.
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config.ts";
-import { createNeonHttpDb } from "./neon-http.ts";
-import { createNodePgDb, type RequestClient } from "./node-postgres.ts";
+import type { RequestClient } from "./node-postgres.ts";
 import type * as schema from "./schema/index.ts";
 
 /** What every driver's database is: drizzle's Postgres database over this schema. */
@@ -29,11 +29,20 @@ export interface DbBindings {
 
 /** The TCP clients of the databases made here, so closeDb can end them. Weak: they die with their request. */
 const tcpClients = new WeakMap<Db, RequestClient>();
+/** The driver of each database made here. */
+const drivers = new WeakMap<Db, DbDriver>();
 
-export function createDb(config: Config, bindings: DbBindings = {}): Db {
-  if (!bindings.HYPERDRIVE) return createNeonHttpDb(config);
+export async function createDb(config: Config, bindings: DbBindings = {}): Promise<Db> {
+  if (!bindings.HYPERDRIVE) {
+    const { createNeonHttpDb } = await import("./neon-http.ts");
+    const db = createNeonHttpDb(config);
+    drivers.set(db, "neon-http");
+    return db;
+  }
+  const { createNodePgDb } = await import("./node-postgres.ts");
   const db = createNodePgDb(bindings.HYPERDRIVE.connectionString, config.dbTimeoutMs);
   tcpClients.set(db, db.$client);
+  drivers.set(db, "node-postgres");
   return db;
 }
 
@@ -44,12 +53,10 @@ export function closeDb(db: Db): Promise<void> {
 
 /** Which driver `db` runs on; "other" for a database made elsewhere (the tooling's PGlite). */
 export function dbDriver(db: Db): DbDriver | "other" {
-  if (is(db, NeonHttpDatabase)) return "neon-http";
-  if (is(db, NodePgDatabase)) return "node-postgres";
-  return "other";
+  return drivers.get(db) ?? "other";
 }
 
 /** Whether `db` can hold a transaction open across statements: every driver but Neon's HTTP one. */
 export function hasInteractiveTransactions(db: Db): boolean {
-  return !is(db, NeonHttpDatabase);
+  return drivers.get(db) !== "neon-http";
 }

@@ -13,7 +13,7 @@ const tcp = inject("hyperdrive") !== undefined;
 
 /** What running `run` on `db` (by default a new one, closed after) throws. */
 async function failure(run: (db: Db) => Promise<unknown>, db?: Db): Promise<unknown> {
-  const target = db ?? createDb(getConfig(env), env);
+  const target = db ?? (await createDb(getConfig(env), env));
   try {
     await run(target);
   } catch (error) {
@@ -27,8 +27,8 @@ async function failure(run: (db: Db) => Promise<unknown>, db?: Db): Promise<unkn
 const raise = (sqlState: string) => (db: Db) =>
   db.execute(sql.raw(`DO $$ BEGIN RAISE EXCEPTION 'raised for a test' USING ERRCODE = '${sqlState}'; END $$`));
 
-test(`this project's driver is ${tcp ? "node-postgres" : "neon-http"}`, () => {
-  expect(dbDriver(createDb(getConfig(env), env))).toBe(tcp ? "node-postgres" : "neon-http");
+test(`this project's driver is ${tcp ? "node-postgres" : "neon-http"}`, async () => {
+  expect(dbDriver(await createDb(getConfig(env), env))).toBe(tcp ? "node-postgres" : "neon-http");
 });
 
 describe("SQLSTATEs", () => {
@@ -61,7 +61,7 @@ describe("SQLSTATEs", () => {
 // shares. Killing the backend is likewise a TCP matter.
 describe.skipIf(!tcp)("over TCP", () => {
   test("a statement slower than DB_TIMEOUT_MS is 'unavailable' within it, and so is the next one on that connection", async () => {
-    const db = createDb({ ...getConfig(env), dbTimeoutMs: 300 }, env);
+    const db = await createDb({ ...getConfig(env), dbTimeoutMs: 300 }, env);
     const started = Date.now();
     const slow = await failure((db) => db.execute(sql`select pg_sleep(5)`), db);
     expect(classifyDatabaseError(slow)).toBe("unavailable");
@@ -71,13 +71,13 @@ describe.skipIf(!tcp)("over TCP", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     await closeDb(db);
     // The next request's client connects afresh.
-    const next = createDb(getConfig(env), env);
+    const next = await createDb(getConfig(env), env);
     await expect(next.execute(sql`select 1 as ok`)).resolves.toBeDefined();
     await closeDb(next);
   });
 
   test("the server ending the connection (57P01) is 'unavailable', and so is every later query on it", async () => {
-    const db = createDb(getConfig(env), env);
+    const db = await createDb(getConfig(env), env);
     const killed = await failure((db) => db.execute(sql`select pg_terminate_backend(pg_backend_pid())`), db);
     expect(classifyDatabaseError(killed)).toBe("unavailable");
     expect(classifyDatabaseError(await failure((db) => db.execute(sql`select 1`), db))).toBe("unavailable");

@@ -22,12 +22,12 @@ describe(`this project's mode: ${expectedDriver}`, () => {
   });
 });
 
-test("createDb picks node-postgres for a HYPERDRIVE binding and the Neon HTTP driver without one", () => {
+test("createDb picks node-postgres for a HYPERDRIVE binding and the Neon HTTP driver without one", async () => {
   const config = getConfig(env);
-  expect(dbDriver(createDb(config))).toBe("neon-http");
-  expect(dbDriver(createDb(config, {}))).toBe("neon-http");
+  expect(dbDriver(await createDb(config))).toBe("neon-http");
+  expect(dbDriver(await createDb(config, {}))).toBe("neon-http");
   // Never connected: the client opens its connection on the first query only.
-  expect(dbDriver(createDb(config, { HYPERDRIVE: { connectionString: "postgres://u:p@127.0.0.1:1/db" } }))).toBe(
+  expect(dbDriver(await createDb(config, { HYPERDRIVE: { connectionString: "postgres://u:p@127.0.0.1:1/db" } }))).toBe(
     "node-postgres",
   );
 });

@@ -1,9 +1,11 @@
 // Sorts database failures into what the client should hear: "retry later" (503), "conflicts with
 // existing data" (409), or a bug (500). Works the same on both drivers, wrapped or not by drizzle:
 // the Neon HTTP driver's errors and node-postgres's (Hyperdrive mode).
-import { NeonDbError } from "@neondatabase/serverless";
+//
+// The drivers are loaded on first use (db/client.ts), so this module does not import them: each
+// driver module registers the error type it reports Postgres's answers with when it loads. An
+// error can only come from a driver that has loaded.
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import pg from "pg";
 
 export type DatabaseErrorKind = "unavailable" | "conflict" | "other";
 
@@ -21,11 +23,31 @@ export class DatabaseConnectionError extends Error {
 // serialization failures or deadlocks (40001, 40P01) that a retry resolves.
 const UNAVAILABLE_SQLSTATE = /^(08|53|57)|^40001$|^40P01$/;
 
+/** An error a driver throws for an answer from Postgres: it carries the SQLSTATE as `code`. */
+type ServerError = Error & { code?: string | undefined };
+
+interface ServerErrorType {
+  type: abstract new (...args: never[]) => ServerError;
+  /** How logs name it (class names do not survive minification). */
+  label: string;
+}
+
+const serverErrorTypes: ServerErrorType[] = [];
+
+/** Called by a driver module as it loads: `type` is how that driver reports Postgres's answers. */
+export function recognizeServerErrors(type: ServerErrorType["type"], label: string): void {
+  if (!serverErrorTypes.some((known) => known.type === type)) serverErrorTypes.push({ type, label });
+}
+
+function serverErrorLabel(err: unknown): string | undefined {
+  return serverErrorTypes.find(({ type }) => err instanceof type)?.label;
+}
+
 /** Returns the kind of database error `err` is, or `undefined` if it is not one. */
 export function classifyDatabaseError(err: unknown): DatabaseErrorKind | undefined {
   const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
   // An answer from Postgres (through Neon's HTTP endpoint or over TCP), or a failure without one.
-  if (inner instanceof NeonDbError || inner instanceof pg.DatabaseError) return classifySqlState(inner.code);
+  if (serverErrorLabel(inner)) return classifySqlState((inner as ServerError).code);
   if (inner instanceof DatabaseConnectionError) return "unavailable";
   if (err instanceof DrizzleQueryError) {
     // The driver failed before it had a Postgres answer: an unreadable response, an aborted fetch.
@@ -50,9 +72,12 @@ function isAbort(err: unknown): boolean {
 /** What may be logged about a database error: never the query's parameters (hashes, tokens, e-mails). */
 export function describeDatabaseError(err: unknown): string | undefined {
   const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
-  if (inner instanceof NeonDbError) return `NeonDbError${inner.code ? ` ${inner.code}` : ""}: ${inner.message}`;
   // Its message is the server's primary message; the detail, which may quote row values, is left out.
-  if (inner instanceof pg.DatabaseError) return `DatabaseError${inner.code ? ` ${inner.code}` : ""}: ${inner.message}`;
+  const label = serverErrorLabel(inner);
+  if (label) {
+    const { code, message } = inner as ServerError;
+    return `${label}${code ? ` ${code}` : ""}: ${message}`;
+  }
   if (inner instanceof DatabaseConnectionError) {
     const cause = inner.cause instanceof Error ? ` (${inner.cause.name}: ${inner.cause.message})` : "";
     return `${inner.name}: ${inner.message}${cause}`;

@@ -1,10 +1,13 @@
 // Drizzle over the Neon serverless driver's HTTP transport: each query is one HTTPS round trip with
 // no connection to hold, so the client costs no I/O to make and nothing to close. A timeout bounds
 // every round trip so a stalled database turns into a prompt 503 rather than a hung request.
-import { neon, neonConfig } from "@neondatabase/serverless";
+import { NeonDbError, neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import type { Config } from "../config.ts";
+import { recognizeServerErrors } from "./errors.ts";
 import * as schema from "./schema/index.ts";
+
+recognizeServerErrors(NeonDbError, "NeonDbError");
 
 const neonDefaultEndpoint = neonConfig.fetchEndpoint;
 let roundTripTimeoutMs = 5000;

@@ -8,8 +8,10 @@
 // errors Postgres itself reports keep their SQLSTATE.
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { DatabaseConnectionError } from "./errors.ts";
+import { DatabaseConnectionError, recognizeServerErrors } from "./errors.ts";
 import * as schema from "./schema/index.ts";
+
+recognizeServerErrors(pg.DatabaseError, "DatabaseError");
 
 /** pg's own message when `query_timeout` expires. */
 const QUERY_READ_TIMEOUT = "Query read timeout";

@@ -15,7 +15,7 @@ import { account, user } from "./schema/index.ts";
 
 const tcp = inject("hyperdrive") !== undefined;
 // The tests' own view of the database, beside whatever the Worker uses.
-const db = createDb(getConfig(env));
+const db = await createDb(getConfig(env));
 
 const TRIGGER_FUNCTION = "edge_todo_test_refuse_insert";
 const triggerName = (table: string) => `edge_todo_test_refuse_${table}_insert`;

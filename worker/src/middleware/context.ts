@@ -9,7 +9,7 @@ import type { AppEnv } from "../env.ts";
 export const appContext = createMiddleware<AppEnv>(async (c, next) => {
   const config = getConfig(c.env);
   c.set("config", config);
-  const db = createDb(config, c.env);
+  const db = await createDb(config, c.env);
   c.set("db", db);
   try {
     await next();

@@ -72,7 +72,7 @@ describe("mass assignment", () => {
     });
     // Better Auth takes only the fields it knows the client may set; the rest are its own.
     expect(res.status).toBe(200);
-    const [row] = await createDb(getConfig(env)).select().from(userTable).where(eq(userTable.email, email));
+    const [row] = await (await createDb(getConfig(env))).select().from(userTable).where(eq(userTable.email, email));
     expect(row).toMatchObject({ emailVerified: false });
     expect(row?.id).not.toBe("chosen-by-attacker");
     expect(row?.createdAt.getFullYear()).toBeGreaterThan(2000);
@@ -92,7 +92,7 @@ describe("mass assignment", () => {
 describe("caps", () => {
   test(`a user can have at most ${MAX_TODOS_PER_USER} todos`, async () => {
     const { token, id } = await signedInUser();
-    const db = createDb(getConfig(env));
+    const db = await createDb(getConfig(env));
     // Fill up to one below the cap directly, in one statement.
     await db.insert(todos).select(
       sql`select gen_random_uuid(), ${id}, 'filler ' || n, false, n, null::timestamptz, now(), now(), 1, null::text

@@ -112,11 +112,11 @@ describe("GET /api/openapi.json", () => {
 
   test("is the document the current code makes from the routes (npm run build:web makes it)", async () => {
     const config = getConfig(env);
-    const current = await openApiDocument(app.routes, config, createDb(config));
+    const current = await openApiDocument(app.routes, config, await createDb(config));
     expect(doc).toEqual(JSON.parse(JSON.stringify(current)));
   });
 
-  test("documents every route the Worker serves, with its method, and nothing else", () => {
+  test("documents every route the Worker serves, with its method, and nothing else", async () => {
     const routes = app.routes.filter((r: RouterRoute) => r.method !== "ALL" && r.path.startsWith("/api/"));
     const wildcards = routes.filter((r) => r.path.endsWith("*")).map((r) => `${r.method} ${r.path}`);
     // Better Auth's catch-all: its endpoints are checked one by one below.
@@ -126,7 +126,7 @@ describe("GET /api/openapi.json", () => {
       .map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`);
     expect(own).toEqual(expect.arrayContaining(["get /api/todos", "post /api/users/{userId}/todos", "get /api/docs"]));
 
-    const auth = createAuth(getConfig(env), createDb(getConfig(env)));
+    const auth = createAuth(getConfig(env), await createDb(getConfig(env)));
     const disabled = new Set(auth.options.disabledPaths ?? []);
     const endpoints = (Object.values(auth.api) as { path?: string; options?: Json }[]).filter(
       (e) => e.path && !e.options?.metadata?.SERVER_ONLY && !disabled.has(e.path),

@@ -27,7 +27,7 @@ describe("sign-up", () => {
       expect(res.status).toBe(409);
       expect(await res.json()).toMatchObject({ status_code: 409, error_type: "conflict" });
     }
-    const db = createDb(getConfig(env));
+    const db = await createDb(getConfig(env));
     const users = await db.select().from(user).where(eq(user.email, email));
     expect(users).toHaveLength(1);
     expect(await db.select().from(account).where(eq(account.userId, users[0]!.id))).toHaveLength(1);

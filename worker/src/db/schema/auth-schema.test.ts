@@ -13,7 +13,7 @@ import * as schema from "./index.ts";
 
 test("Better Auth's own schema check passes on our drizzle schema", async () => {
   const config = getConfig(env);
-  const context = await createAuth(config, createDb(config)).$context;
+  const context = await createAuth(config, await createDb(config)).$context;
   expect(context.explicitSchemaCheck).toBeTypeOf("function");
   await expect(Promise.resolve(context.explicitSchemaCheck?.())).resolves.toBeUndefined();
 });
@@ -24,7 +24,7 @@ test("the same check catches a table that drifted", async () => {
   const auth = betterAuth({
     secret: config.betterAuthSecret,
     baseURL: config.publicBaseUrl,
-    database: drizzleAdapter(createDb(config), { provider: "pg", schema: drifted }),
+    database: drizzleAdapter(await createDb(config), { provider: "pg", schema: drifted }),
     emailAndPassword: { enabled: true },
     plugins: [jwt()],
     telemetry: { enabled: false },

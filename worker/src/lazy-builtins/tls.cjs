@@ -1,0 +1,2 @@
+// node:tls on first require() rather than at startup (see README.md here).
+module.exports = process.getBuiltinModule("node:tls");
