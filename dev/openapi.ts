@@ -14,7 +14,10 @@ register(`data:text/javascript,${encodeURIComponent(hooks)}`);
 
 // Imported by path, not by name: the Worker's types (Env) are not this project's.
 const worker = (path: string) => import(new URL(`../worker/src/${path}`, import.meta.url).href);
-const { default: app } = await worker("index.ts");
+const { buildEagerApp } = await worker("index.ts");
+// The Worker loads its route groups on their first request; this build mounts them up front, so
+// app.routes lists them all.
+const app = await buildEagerApp();
 const { getConfig } = await worker("config.ts");
 const { createDb } = await worker("db/client.ts");
 const { openApiDocument } = await worker("openapi/document.ts");

@@ -19,12 +19,17 @@ describe("getConfig", () => {
     [{ BETTER_AUTH_SECRET: undefined }, "BETTER_AUTH_SECRET is required"],
     [{ BETTER_AUTH_SECRET: "short" }, "BETTER_AUTH_SECRET must be at least 32 characters"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL must be a postgres:// connection string"],
-    [{ PUBLIC_BASE_URL: "localhost:8787" }, "PUBLIC_BASE_URL"],
+    [{ PUBLIC_BASE_URL: "localhost:8787" }, "PUBLIC_BASE_URL must be an http(s) URL"],
+    [{ PUBLIC_BASE_URL: undefined }, "PUBLIC_BASE_URL must be an http(s) URL"],
     [{ PUBLIC_BASE_URL: "http://todo.example.com" }, "PUBLIC_BASE_URL must be https:// (http:// only for localhost)"],
     [{ TRUSTED_ORIGINS: "http://app.example.com" }, "TRUSTED_ORIGINS.0 must be https://"],
     [{ TRUSTED_ORIGINS: "https://ok.example, ftp://nope" }, "TRUSTED_ORIGINS"],
     [{ AUTH_RATE_LIMIT: "ten per minute" }, 'AUTH_RATE_LIMIT expected "<max>/<seconds>"'],
-    [{ ACCESS_TOKEN_TTL_SECONDS: "-5" }, "ACCESS_TOKEN_TTL_SECONDS"],
+    [{ ACCESS_TOKEN_TTL_SECONDS: "-5" }, "ACCESS_TOKEN_TTL_SECONDS must be positive"],
+    [{ ACCESS_TOKEN_TTL_SECONDS: "1.5" }, "ACCESS_TOKEN_TTL_SECONDS must be a whole number"],
+    [{ DB_TIMEOUT_MS: "soon" }, "DB_TIMEOUT_MS must be a number"],
+    [{ NEON_HTTP_ENDPOINT: "not a url" }, "NEON_HTTP_ENDPOINT must be a URL"],
+    [{ BETTER_AUTH_SECRETS: "1:short" }, 'BETTER_AUTH_SECRETS expected "<version>:<secret>,…"'],
   ])("%j fails naming the variable", (overrides, message) => {
     expect(configWith(overrides)).toThrow(ConfigError);
     expect(configWith(overrides)).toThrow(message);

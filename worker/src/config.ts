@@ -1,6 +1,10 @@
 // The Worker's settings, read from `env` and checked once per isolate. A missing or malformed
 // variable fails every request with a message naming it, rather than misbehaving later.
-import * as z from "zod";
+//
+// Checked with zod/mini, the same validator as the rest of the app in its tree-shakable form: every
+// request needs the config, so its schema is built at startup, where zod's full API costs about 10 ms
+// more CPU (bench/REPORT.md, "Cold start").
+import * as z from "zod/mini";
 
 const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 900;
 const DEFAULT_RATE_LIMIT = "10/60";
@@ -40,35 +44,68 @@ const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** An https origin; plain http only on this machine (over http, cookies cannot be Secure). */
-const origin = z
-  .url({ protocol: /^https?$/ })
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
-  }, "must be https:// (http:// only for localhost)")
-  .transform((value) => new URL(value).origin);
+const origin = z.pipe(
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).check(
+    z.refine((value) => {
+      const url = new URL(value);
+      return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
+    }, "must be https:// (http:// only for localhost)"),
+  ),
+  z.transform((value) => new URL(value).origin),
+);
 
-const rateLimit = z
-  .string()
-  .trim()
-  .transform((value, ctx): RateLimitRule | null => {
+/** Maps the raw value with `fn` before `schema` checks it (zod/mini has no z.preprocess). */
+function preprocess<S extends z.core.$ZodType<unknown, unknown>>(fn: (value: unknown) => unknown, schema: S) {
+  return z.pipe(z.transform(fn), schema);
+}
+
+/** Adds a custom issue from inside a transform; what the transform then returns is discarded. */
+function fail(payload: z.core.ParsePayload, input: unknown, message: string): never {
+  payload.issues.push({ code: "custom", message, input });
+  return z.NEVER;
+}
+
+const rateLimit = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((value: string, payload): RateLimitRule | null => {
     if (value.toLowerCase() === "off") return null;
     const match = /^(\d+)\/(\d+)$/.exec(value);
     const max = Number(match?.[1]);
     const windowSeconds = Number(match?.[2]);
     if (!match || max < 1 || windowSeconds < 1) {
-      ctx.addIssue({ code: "custom", message: 'expected "<max>/<seconds>" (e.g. "10/60") or "off"' });
-      return z.NEVER;
+      return fail(payload, value, 'expected "<max>/<seconds>" (e.g. "10/60") or "off"');
     }
     return { max, windowSeconds };
-  });
+  }),
+);
 
 const positiveInt = (fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(fallback));
+  preprocess(
+    emptyToUndefined,
+    z._default(
+      z.pipe(
+        z.coerce.number({ error: "must be a number" }),
+        z.int({ error: "must be a whole number" }).check(z.positive("must be positive")),
+      ),
+      fallback,
+    ),
+  );
+
+const versionedSecrets = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined, payload) => {
+    if (value === undefined) return [];
+    const entries = value.split(",").map((entry) => /^\s*(\d+):(.+?)\s*$/.exec(entry));
+    if (entries.some((match) => !match || (match[2] ?? "").length < 32)) {
+      return fail(payload, value, 'expected "<version>:<secret>,…" with secrets of 32+ characters');
+    }
+    return entries.map((match) => ({ version: Number(match![1]), value: match![2]! }));
+  }),
+);
 
 const EnvSchema = z.object({
   PUBLIC_BASE_URL: origin,
-  TRUSTED_ORIGINS: z.preprocess(
+  TRUSTED_ORIGINS: preprocess(
     (value) =>
       typeof value === "string"
         ? value
@@ -80,33 +117,19 @@ const EnvSchema = z.object({
   ),
   BETTER_AUTH_SECRET: z
     .string({ error: "is required (generate one with `openssl rand -base64 32`)" })
-    .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
-  BETTER_AUTH_SECRETS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return [];
-        const entries = value.split(",").map((entry) => /^\s*(\d+):(.+?)\s*$/.exec(entry));
-        if (entries.some((match) => !match || (match[2] ?? "").length < 32)) {
-          ctx.addIssue({ code: "custom", message: 'expected "<version>:<secret>,…" with secrets of 32+ characters' });
-          return z.NEVER;
-        }
-        return entries.map((match) => ({ version: Number(match![1]), value: match![2]! }));
-      }),
-  ),
+    .check(z.minLength(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)")),
+  BETTER_AUTH_SECRETS: preprocess(emptyToUndefined, versionedSecrets),
   DATABASE_URL: z
     .string({ error: "is required (a postgres:// connection string)" })
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
-  NEON_HTTP_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+    .check(z.regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")),
+  NEON_HTTP_ENDPOINT: preprocess(emptyToUndefined, z.optional(z.url({ error: "must be a URL" }))),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(DEFAULT_ACCESS_TOKEN_TTL_SECONDS),
-  AUTH_RATE_LIMIT: z.preprocess((value) => emptyToUndefined(value) ?? DEFAULT_RATE_LIMIT, rateLimit),
+  AUTH_RATE_LIMIT: preprocess((value) => emptyToUndefined(value) ?? DEFAULT_RATE_LIMIT, rateLimit),
   DB_TIMEOUT_MS: positiveInt(DEFAULT_DB_TIMEOUT_MS),
 });
 
 /** The variables the Worker reads; the Worker passes its `env`, Node tooling a plain object. */
-export type ConfigVars = { [K in keyof z.input<typeof EnvSchema>]?: string | undefined };
+export type ConfigVars = { [K in keyof typeof EnvSchema.shape]?: string | undefined };
 
 const cache = new WeakMap<object, Config>();
 

@@ -7,7 +7,6 @@ import {
   SIGNING_KEY_GRACE_PERIOD_SECONDS,
   verifyAccessToken,
 } from "../auth/access-token.ts";
-import { publicKeys } from "../db/queries/signing-keys.ts";
 import type { AppEnv } from "../env.ts";
 
 export interface RequireJwtVariables {
@@ -27,7 +26,8 @@ export const requireJwt = createMiddleware<AuthedEnv>(async (c, next) => {
     issuer: config.publicBaseUrl,
     audience: config.publicBaseUrl,
     keyGracePeriodSeconds: SIGNING_KEY_GRACE_PERIOD_SECONDS,
-    loadKeys: () => publicKeys(db),
+    // Imported on the first key load: the schema and query builder are not needed before.
+    loadKeys: async () => (await import("../db/queries/signing-keys.ts")).publicKeys(db),
   });
   c.set("user", user);
   await next();

@@ -9,10 +9,14 @@ import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { MAX_TODOS_PER_USER } from "../db/queries/todos.ts";
 import { todos, user as userTable } from "../db/schema/index.ts";
-import app from "../index.ts";
+import { buildEagerApp } from "../index.ts";
 
 /** Routes that answer without an access token, on purpose. */
 const PUBLIC_PREFIXES = ["/api/auth/", "/api/health", "/api/openapi.json", "/api/docs"];
+
+// The Worker loads its route groups on demand; the eager build mounts the same groups up front, so its
+// route table lists every route the Worker serves.
+const app = await buildEagerApp();
 
 describe("route inventory", () => {
   const routes = app.routes

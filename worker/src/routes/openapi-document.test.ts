@@ -13,9 +13,12 @@ import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, signUp } f
 import { createAuth } from "../auth/better-auth.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import app from "../index.ts";
+import { buildEagerApp } from "../index.ts";
 import { toOpenApiPath } from "../openapi/api-document.ts";
 import { openApiDocument } from "../openapi/document.ts";
+
+// Every route the Worker serves, its lazily loaded route groups mounted up front.
+const app = await buildEagerApp();
 
 // biome-ignore lint/suspicious/noExplicitAny: walking a JSON document of any shape
 type Json = Record<string, any>;

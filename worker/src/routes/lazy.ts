@@ -1,0 +1,77 @@
+// Route groups that load on their first request. workerd evaluates everything a Worker imports when
+// it starts, so a route group imported up front costs every start its handlers, request schemas and
+// queries, even in an isolate that only ever serves sign-ins. Mounted with lazyRoutes(), a group is
+// imported by the first request to its path and stays loaded for the isolate's life; the Worker's
+// startup evaluates only the router, the middleware every request runs and the JWT check. (Cloudflare's
+// vinext loads route modules the same way, for the same reason.)
+//
+// A loaded group is the same Hono app that tooling mounts directly (index.ts, buildEagerApp): it runs
+// as its own app under the mount's path, on a context that starts with the mounting context's
+// variables (request id, config, database, the token's user). What it throws goes back to the
+// mounting app, whose onError answers it as for any route; a path it does not serve is the mounting
+// app's 404.
+import { type Context, type Env, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { baseRoutePath } from "hono/route";
+import { notFound } from "../errors.ts";
+
+export type RouteGroupLoader<E extends Env> = () => Promise<Hono<E>>;
+
+/** The context each request was dispatched from, while its group handles it. */
+const mountingContexts = new WeakMap<Request, Context>();
+
+const inheritVariables = createMiddleware(async (c, next) => {
+  const mounting = mountingContexts.get(c.req.raw);
+  if (mounting) for (const [key, value] of Object.entries(mounting.var)) c.set(key as never, value as never);
+  await next();
+});
+
+/**
+ * A Hono app to mount (once) with `app.route(path, lazyRoutes(load))`: the first request under
+ * `path` imports the group `load` resolves to; a failed import is retried by the next request.
+ */
+export function lazyRoutes<E extends Env>(load: RouteGroupLoader<E>): Hono<E> {
+  // The group's own app, untyped: it only forwards the request to the group's routes.
+  let group: Promise<Hono<{ Variables: { requestId: string } }>> | undefined;
+  const dispatch = async (c: Context<E>) => {
+    group ??= load().then(
+      (routes) => {
+        const app = new Hono<{ Variables: { requestId: string } }>();
+        app.use(inheritVariables);
+        app.route(baseRoutePath(c), routes as unknown as Hono);
+        app.notFound(notFound);
+        app.onError((err) => {
+          throw err;
+        });
+        return app;
+      },
+      (err: unknown) => {
+        group = undefined;
+        throw err;
+      },
+    );
+    const app = await group;
+    mountingContexts.set(c.req.raw, c);
+    try {
+      const res = await app.fetch(c.req.raw, c.env, executionContext(c));
+      // Answered through the mounting context, so the headers its middleware set before calling
+      // next() (X-Request-Id, Vary) are kept.
+      return c.newResponse(res.body, res);
+    } finally {
+      mountingContexts.delete(c.req.raw);
+    }
+  };
+  const mount = new Hono<E>();
+  mount.all("/", dispatch);
+  mount.all("/*", dispatch);
+  return mount;
+}
+
+function executionContext(c: Context): Context["executionCtx"] | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    // No ExecutionContext: the app was called directly (tools and some tests do).
+    return undefined;
+  }
+}
