@@ -229,6 +229,8 @@ function coldStartSection(results: BenchResults): string {
   if (startup) {
     parts.push(
       `Startup CPU (\`wrangler check startup\`, "Active", median of ${startup.runs.length} runs: ${startup.runs.map((r) => r.toFixed(1)).join(", ")} ms): **${fmtMs(startup.activeMs)}** (budget ≤ 50 ms; a timing, reported only).`,
+      "",
+      "It is the CPU of evaluating the Worker's modules. Route groups, the database driver and Better Auth load on the first request that needs them, so that request pays for them once per isolate instead (README, Performance). workerd compiles the bundle when it creates the Worker, before this profile starts: that part of a cold start grows with the bundle size, which has its own budget above.",
     );
     if (startup.byPackage.length) {
       parts.push(
