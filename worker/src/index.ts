@@ -20,7 +20,7 @@ export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** The API's route groups, by the path they are mounted at. */
+/** The API's route groups, each imported by its loader; buildApp says where each is mounted. */
 const ROUTE_GROUPS: {
   health: RouteGroupLoader<AppEnv>;
   me: RouteGroupLoader<AuthedEnv>;

@@ -31,7 +31,7 @@ const inheritVariables = createMiddleware(async (c, next) => {
  * `path` imports the group `load` resolves to; a failed import is retried by the next request.
  */
 export function lazyRoutes<E extends Env>(load: RouteGroupLoader<E>): Hono<E> {
-  // The group's own app, untyped: it only forwards the request to the group's routes.
+  // The app the group runs in: it only forwards to the group's routes (and its 404 needs a request id).
   let group: Promise<Hono<{ Variables: { requestId: string } }>> | undefined;
   const dispatch = async (c: Context<E>) => {
     group ??= load().then(
