@@ -2,19 +2,12 @@
 // routes from app.routes, and Better Auth's endpoints from its openAPI plugin. `npm run build:web`
 // runs it and ships the result as web/dist/api-docs/openapi.json, which the Worker serves at
 // /api/openapi.json; `node dev/openapi.ts > openapi.json` gives it to API client generators.
-import { register } from "node:module";
-
-// The Worker's module graph loads in Node but for one import: its Durable Object's base class,
-// which only workerd provides. The document needs the routes, not the class.
-const hooks = `export async function resolve(specifier, context, next) {
-  if (specifier === "cloudflare:workers") return { url: "data:text/javascript,export class DurableObject {}", shortCircuit: true };
-  return next(specifier, context);
-}`;
-register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+// The app's module graph (worker/src/app.ts, without the Worker's entry and its Durable Object,
+// which only workerd can load) runs in Node as it is.
 
 // Imported by path, not by name: the Worker's types (Env) are not this project's.
 const worker = (path: string) => import(new URL(`../worker/src/${path}`, import.meta.url).href);
-const { buildEagerApp } = await worker("index.ts");
+const { buildEagerApp } = await worker("app.ts");
 // The Worker loads its route groups on their first request; this build mounts them up front, so
 // app.routes lists them all.
 const app = await buildEagerApp();

@@ -46,9 +46,10 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /** An https origin; plain http only on this machine (over http, cookies cannot be Secure). */
 const origin = z.pipe(
   z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).check(
+    // Runs even when the URL check above failed: a value that is no URL is left to that check.
     z.refine((value) => {
-      const url = new URL(value);
-      return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
+      const url = URL.parse(value);
+      return !url || url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
     }, "must be https:// (http:// only for localhost)"),
   ),
   z.transform((value) => new URL(value).origin),

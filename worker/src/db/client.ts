@@ -6,9 +6,9 @@
 // - otherwise: the Neon serverless driver over HTTP, one stateless round trip per query, nothing to
 //   close. No interactive transactions; several writes become atomic only as one batch.
 //
-// Each driver is imported on the first request that needs a database, not when the Worker starts:
-// loading the Neon driver alone costs more startup CPU than the rest of the Worker, and a Worker
-// uses one of the two drivers, never both.
+// The driver is imported by the first createDb call (the isolate's first /api request: appContext),
+// not when the Worker starts: loading the Neon driver alone cost more startup CPU than the rest of
+// the Worker, and a Worker uses one of the two drivers, never both.
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config.ts";
 import type { RequestClient } from "./node-postgres.ts";

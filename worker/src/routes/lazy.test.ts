@@ -95,6 +95,30 @@ describe("lazyRoutes", () => {
     expect(await res.json()).toMatchObject({ status_code: 404, error_type: "not_found" });
   });
 
+  test("a load that resolves to no group answers 500 and is retried too", async () => {
+    let attempts = 0;
+    const app = mountingApp(async () => {
+      attempts++;
+      return (attempts === 1 ? undefined : things()) as Hono<TestEnv>;
+    });
+    expect((await app.request("/api/things")).status).toBe(500);
+    expect((await app.request("/api/things")).status).toBe(200);
+  });
+
+  test("one group mounted at two paths is refused, not served at the wrong one", async () => {
+    const group = lazyRoutes(async () => things());
+    const app = new Hono<TestEnv>();
+    app.use(async (c, next) => {
+      c.set("requestId", "req-2");
+      await next();
+    });
+    app.route("/a", group);
+    app.route("/b", group);
+    app.onError(onError);
+    expect((await app.request("/a")).status).toBe(200);
+    expect((await app.request("/b")).status).toBe(500);
+  });
+
   test("a failed load answers 500 and is retried by the next request", async () => {
     let attempts = 0;
     const app = mountingApp(async () => {

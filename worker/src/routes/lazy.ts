@@ -5,11 +5,12 @@
 // startup evaluates only the router, the middleware every request runs and the JWT check. (Cloudflare's
 // vinext loads route modules the same way, for the same reason.)
 //
-// A loaded group is the same Hono app that tooling mounts directly (index.ts, buildEagerApp): it runs
+// A loaded group is the same Hono app that tooling mounts directly (app.ts, buildEagerApp): it runs
 // as its own app under the mount's path, on a context that starts with the mounting context's
 // variables (request id, config, database, the token's user). What it throws goes back to the
-// mounting app, whose onError answers it as for any route; a path it does not serve is the mounting
-// app's 404.
+// mounting app, whose onError answers it as for any route. The mount answers every path under it: a
+// path the group does not serve gets the app's usual 404 (for the protected groups, after the JWT
+// guard, as before).
 import { type Context, type Env, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { baseRoutePath } from "hono/route";
@@ -27,29 +28,32 @@ const inheritVariables = createMiddleware(async (c, next) => {
 });
 
 /**
- * A Hono app to mount (once) with `app.route(path, lazyRoutes(load))`: the first request under
+ * A Hono app to mount with `app.route(path, lazyRoutes(load))`, at one path: the first request under
  * `path` imports the group `load` resolves to; a failed import is retried by the next request.
  */
 export function lazyRoutes<E extends Env>(load: RouteGroupLoader<E>): Hono<E> {
   // The app the group runs in: it only forwards to the group's routes (and its 404 needs a request id).
   let group: Promise<Hono<{ Variables: { requestId: string } }>> | undefined;
+  let mountPath: string | undefined;
   const dispatch = async (c: Context<E>) => {
-    group ??= load().then(
-      (routes) => {
+    const path = baseRoutePath(c);
+    mountPath ??= path;
+    if (path !== mountPath) throw new Error(`lazyRoutes: one group mounted at ${mountPath} and ${path}`);
+    group ??= load()
+      .then((routes) => {
         const app = new Hono<{ Variables: { requestId: string } }>();
         app.use(inheritVariables);
-        app.route(baseRoutePath(c), routes as unknown as Hono);
+        app.route(path, routes as unknown as Hono);
         app.notFound(notFound);
         app.onError((err) => {
           throw err;
         });
         return app;
-      },
-      (err: unknown) => {
+      })
+      .catch((err: unknown) => {
         group = undefined;
         throw err;
-      },
-    );
+      });
     const app = await group;
     mountingContexts.set(c.req.raw, c);
     try {

