@@ -12,9 +12,10 @@
 // e-mail at that write, which the Worker answers 409, in both modes alike. (Left to Better Auth's own
 // user insert, the violation would become its generic 422 "Failed to create user".)
 import { is } from "drizzle-orm";
-import { NeonHttpDatabase } from "drizzle-orm/neon-http";
+import type { NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { PgTransaction } from "drizzle-orm/pg-core";
-import type { Db } from "../db/client.ts";
+import { type Db, dbDriver } from "../db/client.ts";
+import type * as schema from "../db/schema/index.ts";
 import { account, user } from "../db/schema/index.ts";
 
 type Row = Record<string, unknown>;
@@ -22,10 +23,11 @@ type UserInsert = typeof user.$inferInsert;
 type AccountInsert = typeof account.$inferInsert;
 
 async function insertUserAndAccount(db: Db, userValues: UserInsert, accountValues: AccountInsert): Promise<Row[]> {
-  if (is(db, NeonHttpDatabase)) {
-    const [, accounts] = await db.batch([
-      db.insert(user).values(userValues),
-      db.insert(account).values(accountValues).returning(),
+  if (dbDriver(db) === "neon-http") {
+    const neonDb = db as unknown as NeonHttpDatabase<typeof schema>;
+    const [, accounts] = await neonDb.batch([
+      neonDb.insert(user).values(userValues),
+      neonDb.insert(account).values(accountValues).returning(),
     ]);
     return accounts;
   }

@@ -27,36 +27,33 @@ export interface DbBindings {
   HYPERDRIVE?: { connectionString: string } | undefined;
 }
 
-/** The TCP clients of the databases made here, so closeDb can end them. Weak: they die with their request. */
-const tcpClients = new WeakMap<Db, RequestClient>();
-/** The driver of each database made here. */
-const drivers = new WeakMap<Db, DbDriver>();
+/** What createDb made: each database's driver and, over TCP, its client (for closeDb). */
+const made = new WeakMap<Db, { driver: DbDriver; tcpClient?: RequestClient }>();
 
 export async function createDb(config: Config, bindings: DbBindings = {}): Promise<Db> {
   if (!bindings.HYPERDRIVE) {
     const { createNeonHttpDb } = await import("./neon-http.ts");
     const db = createNeonHttpDb(config);
-    drivers.set(db, "neon-http");
+    made.set(db, { driver: "neon-http" });
     return db;
   }
   const { createNodePgDb } = await import("./node-postgres.ts");
   const db = createNodePgDb(bindings.HYPERDRIVE.connectionString, config.dbTimeoutMs);
-  tcpClients.set(db, db.$client);
-  drivers.set(db, "node-postgres");
+  made.set(db, { driver: "node-postgres", tcpClient: db.$client });
   return db;
 }
 
 /** Ends `db`'s connection, if it has one (Hyperdrive mode). Never rejects. */
 export function closeDb(db: Db): Promise<void> {
-  return tcpClients.get(db)?.close() ?? Promise.resolve();
+  return made.get(db)?.tcpClient?.close() ?? Promise.resolve();
 }
 
 /** Which driver `db` runs on; "other" for a database made elsewhere (the tooling's PGlite). */
 export function dbDriver(db: Db): DbDriver | "other" {
-  return drivers.get(db) ?? "other";
+  return made.get(db)?.driver ?? "other";
 }
 
 /** Whether `db` can hold a transaction open across statements: every driver but Neon's HTTP one. */
 export function hasInteractiveTransactions(db: Db): boolean {
-  return drivers.get(db) !== "neon-http";
+  return dbDriver(db) !== "neon-http";
 }

@@ -16,8 +16,16 @@ let roundTripTimeoutMs = 5000;
 neonConfig.fetchFunction = (url: string, init: RequestInit) =>
   fetch(url, { ...init, signal: AbortSignal.timeout(roundTripTimeoutMs) });
 
+/** One database per config (per isolate, in the Worker): it holds no connection or request state. */
+const databases = new WeakMap<Config, NeonHttpDatabase<typeof schema>>();
+
 export function createNeonHttpDb(config: Config): NeonHttpDatabase<typeof schema> {
   neonConfig.fetchEndpoint = config.neonHttpEndpoint ?? neonDefaultEndpoint;
   roundTripTimeoutMs = config.dbTimeoutMs;
-  return drizzle({ client: neon(config.databaseUrl), schema });
+  let db = databases.get(config);
+  if (!db) {
+    db = drizzle({ client: neon(config.databaseUrl), schema });
+    databases.set(config, db);
+  }
+  return db;
 }
