@@ -166,11 +166,17 @@ export function todoTitles(page: Page): Promise<string[]> {
   return page.locator(".todo-list .todo-title").allTextContents();
 }
 
-/** Waits until every optimistic add is confirmed and every /api request the log saw has an answer. */
+/** Waits until every optimistic add is confirmed and every /api request the log saw has an answer, and it stays so. */
 export async function settled(page: Page, log: NetworkLog): Promise<void> {
-  await eventually(
-    async () =>
-      (await page.locator(".todo.saving").count()) === 0 && log.exchanges.every((e) => e.status !== undefined),
-    "pending requests to finish",
-  );
+  const idle = async () =>
+    (await page.locator(".todo.saving").count()) === 0 && log.exchanges.every((e) => e.status !== undefined);
+  // Idle twice, 300 ms apart, with no request in between: the app sends chained requests (complete
+  // all, then the list read, then the edits queued behind them) one after another, with a moment
+  // between them when none is open.
+  await eventually(async () => {
+    if (!(await idle())) return false;
+    const seen = log.exchanges.length;
+    await sleep(300);
+    return (await idle()) && log.exchanges.length === seen;
+  }, "pending requests to finish");
 }
