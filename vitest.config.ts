@@ -102,7 +102,7 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["dev/**/*.test.ts", "bench/**/*.test.ts"],
+          include: ["contract/**/*.test.ts", "dev/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
         },
       },

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MAX_TODOS_PER_USER } from "../worker/src/db/queries/todos.ts";
+import { MAX_TODOS_PER_USER } from "#contract";
 import { BenchClient } from "./lib/api.ts";
 import { scanAppLog } from "./lib/app-log.ts";
 import { type AppServer, startApp } from "./lib/app-server.ts";

@@ -1,31 +1,12 @@
 // The one error type and the one error JSON shape: `{detail, status_code, error_type}` on every
 // failing response, whether it comes from a route, Better Auth, the database or an unknown bug.
+
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ERROR_TYPES, type ErrorBody, type ErrorType, errorTypeForStatus, RETRY_AFTER_SECONDS } from "#contract";
 import { ConfigError } from "./config.ts";
 import { classifyDatabaseError, describeDatabaseError } from "./db/errors.ts";
-
-export const ERROR_TYPES = {
-  validation_error: 422,
-  authentication_error: 401,
-  authorization_error: 403,
-  not_found: 404,
-  conflict: 409,
-  precondition_failed: 412,
-  payload_too_large: 413,
-  rate_limited: 429,
-  internal_error: 500,
-  service_unavailable: 503,
-} as const;
-
-export type ErrorType = keyof typeof ERROR_TYPES;
-
-export interface ErrorBody {
-  detail: string;
-  status_code: number;
-  error_type: ErrorType;
-}
 
 export class AppError extends Error {
   override name = "AppError";
@@ -53,37 +34,6 @@ export class AppError extends Error {
   }
 }
 
-/** The error_type a bare HTTP status stands for (Better Auth's errors, Hono's HTTPExceptions). */
-export function errorTypeForStatus(status: number): ErrorType {
-  switch (status) {
-    case 400:
-    case 422:
-      return "validation_error";
-    case 401:
-      return "authentication_error";
-    case 403:
-      return "authorization_error";
-    case 404:
-      return "not_found";
-    case 409:
-      return "conflict";
-    case 412:
-      return "precondition_failed";
-    case 413:
-      return "payload_too_large";
-    case 429:
-      return "rate_limited";
-    case 502:
-    case 503:
-    case 504:
-      return "service_unavailable";
-    default:
-      return status >= 500 ? "internal_error" : "validation_error";
-  }
-}
-
-const RETRY_AFTER_SECONDS = "5";
-
 /** Turns any thrown value into an AppError, logging what the client must not see. */
 export function toAppError(err: unknown, requestId: string): AppError {
   if (err instanceof AppError) return err;
@@ -96,7 +46,7 @@ export function toAppError(err: unknown, requestId: string): AppError {
   if (database === "unavailable") {
     log("warn", requestId, "database unavailable", err);
     return new AppError("service_unavailable", "The database is unavailable; please retry shortly", {
-      headers: { "Retry-After": RETRY_AFTER_SECONDS },
+      headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
     });
   }
   if (database === "conflict") {

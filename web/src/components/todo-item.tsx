@@ -1,7 +1,8 @@
 // One todo: a checkbox named by its title, edit in place (double-click or Edit; Enter or leaving
 // the field saves, Esc cancels), and Delete.
+
 import { Show } from "solid-js";
-import { TITLE_MAX_LENGTH } from "../../../worker/src/todo-rules.ts";
+import { TITLE_MAX_LENGTH } from "#contract";
 import type { TodoItem } from "../pages/todos-store.ts";
 
 export interface TodoItemProps {

@@ -1,25 +1,13 @@
 // ApiError: every failed call to the Worker (the todo API or Better Auth) becomes one of these,
 // built from the API's error JSON `{detail, status_code, error_type}`, and `userMessage` words it
 // for a person.
+import { type ErrorType, errorTypeForStatus, TRANSIENT_STATUSES } from "#contract";
 
-/** The API's error types (worker/src/errors.ts), plus what the browser sees when nothing answers. */
-export type ApiErrorType =
-  | "validation_error"
-  | "authentication_error"
-  | "authorization_error"
-  | "not_found"
-  | "conflict"
-  | "precondition_failed"
-  | "payload_too_large"
-  | "rate_limited"
-  | "internal_error"
-  | "service_unavailable"
-  | "network_error";
+/** The API's error types, plus what the browser sees when nothing answers. */
+export type ApiErrorType = ErrorType | "network_error";
 
 /** The statusText of the stand-in response for a request that never got an answer. */
 export const NETWORK_FAILURE = "Network failure";
-
-const SERVER_UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -59,7 +47,7 @@ export class ApiError extends Error {
 
   /** Nothing answered, or a gateway said the service is down: worth a "retry" banner. */
   get unreachable(): boolean {
-    return this.status === 0 || SERVER_UNAVAILABLE_STATUSES.has(this.status);
+    return this.status === 0 || TRANSIENT_STATUSES.includes(this.status);
   }
 }
 
@@ -85,18 +73,6 @@ export function toApiError(error: FetchErrorResult, headers?: Headers): ApiError
     retryAfterSeconds: parseRetryAfter(headers?.get("Retry-After") ?? null),
     unmetRules: Array.isArray(error.unmetRules) ? error.unmetRules.filter((rule) => typeof rule === "string") : [],
   });
-}
-
-function errorTypeForStatus(status: number): ApiErrorType {
-  if (status === 401) return "authentication_error";
-  if (status === 403) return "authorization_error";
-  if (status === 404) return "not_found";
-  if (status === 409) return "conflict";
-  if (status === 412) return "precondition_failed";
-  if (status === 413) return "payload_too_large";
-  if (status === 429) return "rate_limited";
-  if (SERVER_UNAVAILABLE_STATUSES.has(status)) return "service_unavailable";
-  return status >= 500 ? "internal_error" : "validation_error";
 }
 
 /** Retry-After in seconds (delta-seconds or an HTTP date), or undefined. */

@@ -3,29 +3,11 @@
 // exponential retry strategy retries idempotent requests on 502/503/504 and on network failures
 // (honouring Retry-After), and every failure becomes a typed ApiError.
 import { type BetterFetchPlugin, createFetch, type ExponentialRetry } from "@better-fetch/fetch";
+import { MAX_PAGE_SIZE, type Todo, type TodoPage, type TodoPatch, TRANSIENT_STATUSES } from "#contract";
 import { ApiError, type FetchErrorResult, NETWORK_FAILURE, parseRetryAfter, toApiError } from "./api-error.ts";
 import { SessionGoneError, type TokenManager } from "./token-manager.ts";
 
-/** A todo as the API returns it (worker/src/routes/todo-schemas.ts, TodoJson). */
-export interface Todo {
-  id: string;
-  title: string;
-  completed: boolean;
-  position: number;
-  dueAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Starts at 1 and goes up with every change; PATCH and DELETE send it back (If-Match) so that a
-   * change made on an outdated copy is refused (412) instead of overwriting a newer one. */
-  version: number;
-}
-
-export type TodoPatch = Partial<Pick<Todo, "title" | "completed" | "position" | "dueAt">>;
-
-interface TodoPage {
-  items: Todo[];
-  nextCursor: string | null;
-}
+export type { Todo, TodoPatch };
 
 export interface RetryPolicy {
   /** First backoff; doubled on each further retry. */
@@ -50,8 +32,6 @@ export interface ApiClientOptions {
 /** At most 3 tries: the first and two retries. */
 const MAX_RETRIES = 2;
 const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 10_000 };
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
-const PAGE_SIZE = 100;
 
 const sessionExpired = (detail: string, cause: unknown) =>
   new ApiError({ status: 401, errorType: "authentication_error", detail, sessionExpired: true, cause });
@@ -119,7 +99,9 @@ export function createApiClient(options: ApiClientOptions) {
     baseDelay: policy.baseDelayMs,
     maxDelay: policy.maxDelayMs,
     shouldRetry: (response) =>
-      response !== null && RETRYABLE_STATUSES.has(response.status) && retryAfterMs(response) <= policy.maxRetryAfterMs,
+      response !== null &&
+      TRANSIENT_STATUSES.includes(response.status) &&
+      retryAfterMs(response) <= policy.maxRetryAfterMs,
   };
 
   const $fetch = createFetch({
@@ -189,7 +171,7 @@ export function createApiClient(options: ApiClientOptions) {
         const items: Todo[] = [];
         let cursor: string | null = null;
         do {
-          const query: Record<string, string> = { limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) };
+          const query: Record<string, string> = { limit: String(MAX_PAGE_SIZE), ...(cursor ? { cursor } : {}) };
           const page: TodoPage = await call<TodoPage>("GET", "/todos", { query, idempotent: true });
           items.push(...page.items);
           cursor = page.nextCursor;

@@ -1,6 +1,8 @@
 // The one Better Auth client (better-auth/solid): sign-up, sign-in, sign-out, the session, and
 // access tokens from /api/auth/token. Every failure comes out as an ApiError.
+
 import { createAuthClient } from "better-auth/solid";
+import { TRANSIENT_STATUSES } from "#contract";
 import { ApiError, type FetchErrorResult, toApiError } from "./api-error.ts";
 import { apiOrigin, crossOrigin } from "./api-origin.ts";
 import { SessionGoneError } from "./token-manager.ts";
@@ -75,7 +77,7 @@ export async function fetchAccessToken(): Promise<string> {
           attempts: 2,
           baseDelay: 500,
           maxDelay: 4000,
-          shouldRetry: (response) => response !== null && [502, 503, 504].includes(response.status),
+          shouldRetry: (response) => response !== null && TRANSIENT_STATUSES.includes(response.status),
         },
       }),
     );

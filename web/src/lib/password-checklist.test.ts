@@ -1,7 +1,8 @@
 // The sign-up form's live checklist: it ticks rule by rule as the password grows, and it is built
 // from the very rules the server enforces, so what it accepts the server accepts.
+
 import { describe, expect, it } from "vitest";
-import { PASSWORD_RULES, unmetPasswordRules } from "../../../worker/src/auth/password-policy.ts";
+import { PASSWORD_RULES, unmetPasswordRules } from "#contract";
 import { passwordChecklist } from "./password-checklist.ts";
 
 const met = (password: string) =>

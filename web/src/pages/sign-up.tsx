@@ -1,5 +1,7 @@
 // /sign-up: name, email and a password checked live against the server's rules; signed in after.
+
 import { createSignal, Show } from "solid-js";
+import { NAME_MAX_LENGTH } from "#contract";
 import { PasswordChecklist } from "../components/password-checklist.tsx";
 import { PasswordInput } from "../components/password-input.tsx";
 import { ApiError, userMessage } from "../lib/api-error.ts";
@@ -34,7 +36,7 @@ export default function SignUpPage() {
             name="name"
             autocomplete="name"
             required
-            maxLength={100}
+            maxLength={NAME_MAX_LENGTH}
             value={name()}
             onInput={(event) => setName(event.currentTarget.value)}
             aria-invalid={errorCode() === "INVALID_NAME" || undefined}

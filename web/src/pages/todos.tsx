@@ -4,7 +4,7 @@
 // session keeps it through signing in again (lib/draft.ts).
 import { useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
-import { TITLE_MAX_LENGTH } from "../../../worker/src/todo-rules.ts";
+import { TITLE_MAX_LENGTH } from "#contract";
 import { TodoItemView } from "../components/todo-item.tsx";
 import { useSession } from "../lib/auth-client.ts";
 import { saveDraft, takeDraft } from "../lib/draft.ts";

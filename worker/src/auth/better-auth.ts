@@ -1,15 +1,22 @@
 // createAuth(config, db): the Better Auth instance. Email + password accounts, 30-day sliding
 // sessions in an httpOnly cookie, and the jwt plugin issuing short-lived EdDSA access tokens whose
 // claims are pinned to exactly sub, email, name, iat, exp, iss and aud.
+
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { betterAuth } from "better-auth/minimal";
 import { jwt } from "better-auth/plugins/jwt";
+import {
+  describeUnmetRules,
+  NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  unmetPasswordRules,
+} from "#contract";
 import type { Config } from "../config.ts";
 import { type Db, hasInteractiveTransactions } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
 import { withAtomicSignUp } from "./atomic-sign-up.ts";
-import { describeUnmetRules, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, unmetPasswordRules } from "./password-policy.ts";
 import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -118,8 +125,6 @@ export function createAuth(config: Config, db: Db) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-
-const NAME_MAX_LENGTH = 100;
 
 function requireName(name: unknown): void {
   if (typeof name !== "string" || !name.trim() || name.length > NAME_MAX_LENGTH) {

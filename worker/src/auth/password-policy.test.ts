@@ -1,28 +1,6 @@
-// The password rules, as a function and as the server enforces them on sign-up and password change.
+// The password rules (#contract) as the server enforces them on sign-up and password change.
 import { describe, expect, test } from "vitest";
 import { BASE, call, errorBody, freshIp, STRONG_PASSWORD, signUp, uniqueEmail } from "../../test/client.ts";
-import { describeUnmetRules, unmetPasswordRules } from "./password-policy.ts";
-
-describe("unmetPasswordRules", () => {
-  test.each([
-    ["Abcdefg1", []],
-    ["abcdefg1", ["uppercase"]],
-    ["ABCDEFG1", ["lowercase"]],
-    ["Abcdefgh", ["digit"]],
-    ["Ab1", ["length"]],
-    ["", ["length", "uppercase", "lowercase", "digit"]],
-    [`A1${"b".repeat(126)}`, []],
-    [`A1${"b".repeat(127)}`, ["length"]],
-  ])("%s breaks %j", (password, rules) => {
-    expect(unmetPasswordRules(password).map((rule) => rule.id)).toEqual(rules);
-  });
-
-  test("describes the unmet rules in one sentence", () => {
-    expect(describeUnmetRules(unmetPasswordRules("abc"))).toBe(
-      "Password must be 8 to 128 characters long and contain an uppercase letter and a number.",
-    );
-  });
-});
 
 function signUpWith(password: string) {
   return call("/api/auth/sign-up/email", {

@@ -2,6 +2,7 @@
 // every todo request 1 (the JWT check adds none), token refresh ≤ 2, sign-in ≤ 3, sign-up ≤ 4.
 // (Exclusive project: it counts every round trip the SQL endpoint serves.)
 import { beforeAll, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import {
   apiCall,
   BASE,
@@ -14,7 +15,6 @@ import {
   type TestUser,
   uniqueEmail,
 } from "../../test/client.ts";
-import type { TodoJson } from "../routes/todo-schemas.ts";
 
 let user: TestUser & { token: string };
 
@@ -57,11 +57,11 @@ test("auth operations", async () => {
 
 test("every todo request is one round trip", async () => {
   const { token } = user;
-  let todo: TodoJson | undefined;
+  let todo: Todo | undefined;
   expect(
     await roundTrips(async () => {
       const res = await apiCall(token, "POST", "/api/todos", { title: "counted" });
-      todo = (await res.clone().json()) as TodoJson;
+      todo = (await res.clone().json()) as Todo;
       return res;
     }),
   ).toBe(1);
@@ -71,7 +71,7 @@ test("every todo request is one round trip", async () => {
   expect(await roundTrips(() => apiCall(token, "PATCH", `/api/todos/${id}`, { completed: true }))).toBe(1);
   expect(await roundTrips(() => apiCall(token, "POST", "/api/todos/complete-all", {}))).toBe(1);
   expect(await roundTrips(() => apiCall(token, "DELETE", "/api/todos?status=completed"))).toBe(1);
-  const other = (await (await apiCall(token, "POST", "/api/todos", { title: "to delete" })).json()) as TodoJson;
+  const other = (await (await apiCall(token, "POST", "/api/todos", { title: "to delete" })).json()) as Todo;
   expect(await roundTrips(() => apiCall(token, "DELETE", `/api/todos/${other.id}`))).toBe(1);
   expect(await roundTrips(() => apiCall(token, "GET", "/api/me"))).toBe(0);
 });

@@ -1,7 +1,7 @@
 // The standard error body as a zod schema, for the OpenAPI document: the same three fields that
 // errors.ts writes on every failing response.
 import * as z from "zod";
-import { ERROR_TYPES, type ErrorType } from "../errors.ts";
+import { ERROR_TYPES, type ErrorType } from "#contract";
 
 // Loose: Better Auth's errors and the health check add fields of their own.
 export const ErrorBody = z

@@ -4,11 +4,11 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
+import { MAX_TODOS_PER_USER } from "#contract";
 import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, uniqueEmail } from "../../test/client.ts";
 import { buildEagerApp } from "../app.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import { MAX_TODOS_PER_USER } from "../db/queries/todos.ts";
 import { todos, user as userTable } from "../db/schema/index.ts";
 
 /** Routes that answer without an access token, on purpose. */

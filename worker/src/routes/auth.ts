@@ -3,9 +3,10 @@
 // own `code` and `message`, so a client parses one shape everywhere, and without the session token
 // in response bodies: it lives in the httpOnly cookie, out of reach of page scripts.
 import { Hono } from "hono";
+import { errorTypeForStatus } from "#contract";
 import { resignSessionCookie } from "../auth/cookie-rotation.ts";
 import type { AppEnv } from "../env.ts";
-import { errorTypeForStatus, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { rateLimitAuth } from "../middleware/rate-limit.ts";
 
 /** Better Auth's error codes whose HTTP status says less than it should. */

@@ -1,8 +1,8 @@
 // POST /api/todos with an Idempotency-Key: a retried create returns the first one's todo instead of
 // making another, even when the retries race each other.
 import { describe, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import { apiCall, call, signedInUser } from "../../test/client.ts";
-import type { TodoJson } from "./todo-schemas.ts";
 
 function create(token: string, body: unknown, key?: string) {
   return call("/api/todos", {
@@ -30,7 +30,7 @@ describe("Idempotency-Key", () => {
     expect(retry.status).toBe(201);
     expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
     expect(first.headers.get("Idempotent-Replayed")).toBeNull();
-    expect(((await retry.json()) as TodoJson).id).toBe(((await first.json()) as TodoJson).id);
+    expect(((await retry.json()) as Todo).id).toBe(((await first.json()) as Todo).id);
     expect(await count(token)).toBe(1);
   });
 
@@ -39,7 +39,7 @@ describe("Idempotency-Key", () => {
     const key = crypto.randomUUID();
     const responses = await Promise.all(Array.from({ length: 10 }, () => create(token, { title: "once" }, key)));
     expect(responses.every((r) => r.status === 201)).toBe(true);
-    const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as TodoJson).id)));
+    const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as Todo).id)));
     expect(ids.size).toBe(1);
     expect(await count(token)).toBe(1);
   });

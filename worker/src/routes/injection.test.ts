@@ -1,8 +1,8 @@
 // Hostile titles (SQL, HTML and script, odd Unicode) are stored and returned exactly as sent, as
 // inert JSON data; characters Postgres cannot store are refused, not turned into a 500.
 import { beforeAll, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import { apiCall, signedInUser } from "../../test/client.ts";
-import type { TodoJson } from "./todo-schemas.ts";
 
 let token: string;
 
@@ -25,9 +25,9 @@ test.each([
   const res = await apiCall(token, "POST", "/api/todos", { title });
   expect(res.status).toBe(201);
   expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const created = (await res.json()) as TodoJson;
+  const created = (await res.json()) as Todo;
   expect(created.title).toBe(title);
-  const read = (await (await apiCall(token, "GET", `/api/todos/${created.id}`)).json()) as TodoJson;
+  const read = (await (await apiCall(token, "GET", `/api/todos/${created.id}`)).json()) as Todo;
   expect(read.title).toBe(title);
 });
 

@@ -3,11 +3,11 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import { apiCall, BASE, call, freshIp, STRONG_PASSWORD, signedInUser, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { account, user } from "../db/schema/index.ts";
-import type { TodoJson } from "./todo-schemas.ts";
 
 describe("sign-up", () => {
   test("50 simultaneous sign-ups with one e-mail make exactly one user and one account", async () => {
@@ -43,12 +43,12 @@ describe("todos", () => {
       );
     const [aliceRes, bobRes] = await Promise.all([burst(alice.token, "alice"), burst(bob.token, "bob")]);
     expect(aliceRes.every((r) => r.status === 201) && bobRes.every((r) => r.status === 201)).toBe(true);
-    const ids = await Promise.all(aliceRes.map(async (r) => ((await r.json()) as TodoJson).id));
+    const ids = await Promise.all(aliceRes.map(async (r) => ((await r.json()) as Todo).id));
     expect(new Set(ids).size).toBe(100);
 
     const list = async (token: string) =>
       (await (await apiCall(token, "GET", "/api/todos?limit=100")).json()) as {
-        items: TodoJson[];
+        items: Todo[];
         nextCursor: string | null;
       };
     const aliceList = await list(alice.token);
@@ -61,7 +61,7 @@ describe("todos", () => {
 
   test("100 simultaneous deletes of one todo: one 204, the rest 404", async () => {
     const { token } = await signedInUser();
-    const todo = (await (await apiCall(token, "POST", "/api/todos", { title: "delete me" })).json()) as TodoJson;
+    const todo = (await (await apiCall(token, "POST", "/api/todos", { title: "delete me" })).json()) as Todo;
     const statuses = (
       await Promise.all(Array.from({ length: 100 }, () => apiCall(token, "DELETE", `/api/todos/${todo.id}`)))
     ).map((r) => r.status);
@@ -74,7 +74,7 @@ describe("optimistic concurrency", () => {
   async function setup() {
     const { token } = await signedInUser();
     const created = await apiCall(token, "POST", "/api/todos", { title: "shared" });
-    const todo = (await created.json()) as TodoJson;
+    const todo = (await created.json()) as Todo;
     return { token, todo, etag: created.headers.get("ETag")! };
   }
 
@@ -99,7 +99,7 @@ describe("optimistic concurrency", () => {
     const second = await patch(token, todo.id, { title: "tab two" }, etag);
     expect(second.status).toBe(412);
     expect(await second.json()).toMatchObject({ status_code: 412, error_type: "precondition_failed" });
-    const now = (await (await apiCall(token, "GET", `/api/todos/${todo.id}`)).json()) as TodoJson;
+    const now = (await (await apiCall(token, "GET", `/api/todos/${todo.id}`)).json()) as Todo;
     expect(now).toMatchObject({ title: "tab one", version: 2 });
   });
 

@@ -1,27 +1,25 @@
 // Two users share one database and never see or touch each other's todos.
 import { beforeAll, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import { apiCall, errorBody, signedInUser, type TestUser } from "../../test/client.ts";
-import type { TodoJson } from "./todo-schemas.ts";
 
 type User = TestUser & { token: string };
 let alice: User;
 let bob: User;
-let alicesTodo: TodoJson;
+let alicesTodo: Todo;
 
 beforeAll(async () => {
   alice = await signedInUser();
   bob = await signedInUser();
-  alicesTodo = (await (
-    await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's secret" })
-  ).json()) as TodoJson;
+  alicesTodo = (await (await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's secret" })).json()) as Todo;
   await apiCall(alice.token, "POST", "/api/todos", { title: "Alice's done" }).then(async (res) => {
-    const todo = (await res.json()) as TodoJson;
+    const todo = (await res.json()) as Todo;
     await apiCall(alice.token, "PATCH", `/api/todos/${todo.id}`, { completed: true });
   });
 });
 
-async function alicesItems(): Promise<TodoJson[]> {
-  return ((await (await apiCall(alice.token, "GET", "/api/todos")).json()) as { items: TodoJson[] }).items;
+async function alicesItems(): Promise<Todo[]> {
+  return ((await (await apiCall(alice.token, "GET", "/api/todos")).json()) as { items: Todo[] }).items;
 }
 
 test("another user's todo is 404 to read, change or delete, and stays as it was", async () => {
@@ -39,7 +37,7 @@ test("another user's todo is 404 to read, change or delete, and stays as it was"
 
 test("lists and bulk operations only ever cover the caller's own todos", async () => {
   await apiCall(bob.token, "POST", "/api/todos", { title: "Bob's" });
-  const bobs = ((await (await apiCall(bob.token, "GET", "/api/todos")).json()) as { items: TodoJson[] }).items;
+  const bobs = ((await (await apiCall(bob.token, "GET", "/api/todos")).json()) as { items: Todo[] }).items;
   expect(bobs.map((t) => t.title)).toEqual(["Bob's"]);
 
   expect(await (await apiCall(bob.token, "POST", "/api/todos/complete-all", {})).json()).toEqual({ updated: 1 });

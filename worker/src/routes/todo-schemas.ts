@@ -1,12 +1,12 @@
 // The todo API's request and response shapes, defined once: they validate requests, type and
 // serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
+
 import * as z from "zod";
+import { MAX_PAGE_SIZE, TITLE_MAX_LENGTH, type Todo as TodoJson } from "#contract";
 import type { ListCursor } from "../db/queries/todos.ts";
 import type { TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
-import { TITLE_MAX_LENGTH } from "../todo-rules.ts";
 
-const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 50;
 
 const title = z
@@ -81,9 +81,7 @@ export const Todo = z
     updatedAt: timestamp,
     version: z.int().min(1).describe('Goes up with every change; send it back as `If-Match: "<version>"`'),
   })
-  .meta({ id: "Todo" });
-
-export type TodoJson = z.output<typeof Todo>;
+  .meta({ id: "Todo" }) satisfies z.ZodType<TodoJson>;
 
 export const TodoPage = z
   .object({

@@ -1,8 +1,8 @@
 // The todo API end to end: create, list (filters, order, pages), read, update, delete, complete all
 // and clear completed, with validation errors that name the field.
 import { beforeEach, describe, expect, test } from "vitest";
+import type { Todo } from "#contract";
 import { apiCall, errorBody, signedInUser } from "../../test/client.ts";
-import type { TodoJson } from "./todo-schemas.ts";
 
 let token: string;
 let userId: string;
@@ -13,23 +13,23 @@ beforeEach(async () => {
   userId = user.id;
 });
 
-async function create(title: string, extra: Record<string, unknown> = {}): Promise<TodoJson> {
+async function create(title: string, extra: Record<string, unknown> = {}): Promise<Todo> {
   const res = await apiCall(token, "POST", "/api/todos", { title, ...extra });
   expect(res.status).toBe(201);
-  return (await res.json()) as TodoJson;
+  return (await res.json()) as Todo;
 }
 
-async function list(query = ""): Promise<{ items: TodoJson[]; nextCursor: string | null }> {
+async function list(query = ""): Promise<{ items: Todo[]; nextCursor: string | null }> {
   const res = await apiCall(token, "GET", `/api/todos${query}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as { items: TodoJson[]; nextCursor: string | null };
+  return (await res.json()) as { items: Todo[]; nextCursor: string | null };
 }
 
 describe("create", () => {
   test("returns 201 with the todo, trimmed, and its Location", async () => {
     const res = await apiCall(token, "POST", "/api/todos", { title: "  Buy milk  ", dueAt: "2026-12-24T18:00:00Z" });
     expect(res.status).toBe(201);
-    const todo = (await res.json()) as TodoJson;
+    const todo = (await res.json()) as Todo;
     expect(todo).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       title: "Buy milk",
@@ -127,7 +127,7 @@ describe("one todo", () => {
       dueAt: "2027-01-01T00:00:00.000Z",
     });
     expect(patched.status).toBe(200);
-    const updated = (await patched.json()) as TodoJson;
+    const updated = (await patched.json()) as Todo;
     expect(updated).toMatchObject({
       title: "final",
       completed: true,
@@ -138,9 +138,7 @@ describe("one todo", () => {
     expect(patched.headers.get("ETag")).toBe('"2"');
     expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(todo.updatedAt).getTime());
 
-    const cleared = (await (
-      await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { dueAt: null })
-    ).json()) as TodoJson;
+    const cleared = (await (await apiCall(token, "PATCH", `/api/todos/${todo.id}`, { dueAt: null })).json()) as Todo;
     expect(cleared.dueAt).toBeNull();
 
     expect((await apiCall(token, "DELETE", `/api/todos/${todo.id}`)).status).toBe(204);
@@ -208,10 +206,10 @@ describe("/api/users/:userId/todos", () => {
   test("works for the token's own user id", async () => {
     const created = await apiCall(token, "POST", `/api/users/${userId}/todos`, { title: "via user path" });
     expect(created.status).toBe(201);
-    const todo = (await created.json()) as TodoJson;
+    const todo = (await created.json()) as Todo;
     expect(created.headers.get("Location")).toBe(`/api/users/${userId}/todos/${todo.id}`);
     const res = await apiCall(token, "GET", `/api/users/${userId}/todos`);
-    expect(((await res.json()) as { items: TodoJson[] }).items.map((t) => t.id)).toEqual([todo.id]);
+    expect(((await res.json()) as { items: Todo[] }).items.map((t) => t.id)).toEqual([todo.id]);
     expect((await apiCall(token, "PATCH", `/api/users/${userId}/todos/${todo.id}`, { completed: true })).status).toBe(
       200,
     );

@@ -1,13 +1,14 @@
 // The todo resource: list, create, read, update, delete, complete all, clear completed. Every
 // handler works on the JWT subject's rows only; another user's todo is indistinguishable from none.
+
 import { Hono } from "hono";
+import { MAX_TODOS_PER_USER } from "#contract";
 import {
   createTodo,
   deleteCompleted,
   deleteTodo,
   getTodo,
   listTodos,
-  MAX_TODOS_PER_USER,
   setAllCompleted,
   updateTodo,
   type WriteResult,

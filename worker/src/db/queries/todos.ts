@@ -1,6 +1,8 @@
 // Every todo query, each one statement (one round trip) with the owner in its WHERE clause, so a
 // user can never read or change another user's rows and an ownership check costs nothing extra.
+
 import { and, asc, eq, ne, type SQL, sql } from "drizzle-orm";
+import { MAX_TODOS_PER_USER } from "#contract";
 import type { Db } from "../client.ts";
 import { type TodoRow, todos } from "../schema/index.ts";
 
@@ -57,9 +59,6 @@ export async function getTodo(db: Db, userId: string, id: string): Promise<TodoR
     .where(and(eq(todos.id, id), eq(todos.userId, userId)));
   return row;
 }
-
-/** Most todos one user may have; a create past it is refused. */
-export const MAX_TODOS_PER_USER = 1000;
 
 export type CreateResult =
   | { kind: "created"; row: TodoRow }

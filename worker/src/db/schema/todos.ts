@@ -1,4 +1,5 @@
 // The todos table: every row belongs to one user and goes when the user does.
+
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -12,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { TITLE_MAX_LENGTH } from "../../todo-rules.ts";
+import { TITLE_MAX_LENGTH } from "#contract";
 import { user } from "./auth.ts";
 
 export const todos = pgTable(

@@ -1,5 +1,5 @@
-// The password rules, enforced by the server on sign-up and every password change. The web app
-// shows the same rules as a live checklist; the labels here are the words both use.
+// The password rules, enforced by the server on sign-up and every password change and shown by
+// the web app as a live checklist: the labels here are the words both use.
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
