@@ -1,16 +1,12 @@
-// Prints the API's OpenAPI 3.1 document (worker/src/openapi/document.ts) as JSON: the Worker's own
-// routes from app.routes, and Better Auth's endpoints from its openAPI plugin. `npm run build:web`
-// runs it and ships the result as web/dist/api-docs/openapi.json, which the Worker serves at
-// /api/openapi.json; `node dev/openapi.ts > openapi.json` gives it to API client generators.
-// The app's module graph (worker/src/app.ts, without the Worker's entry and its Durable Object,
-// which only workerd can load) runs in Node as it is.
+// Prints the API's OpenAPI 3.1 document (worker/src/openapi/document.ts) as JSON. `npm run
+// build:web` runs it and ships the result as web/dist/api-docs/openapi.json, which the Worker serves
+// at /api/openapi.json; `node dev/openapi.ts > openapi.json` gives it to API client generators. The
+// app's module graph (worker/src/app.ts, without the Worker's entry and its Durable Object, which
+// only workerd can load) runs in Node as it is.
 
 // Imported by path, not by name: the Worker's types (Env) are not this project's.
 const worker = (path: string) => import(new URL(`../worker/src/${path}`, import.meta.url).href);
 const { buildEagerApp } = await worker("app.ts");
-// The Worker loads its route groups on their first request; this build mounts them up front, so
-// app.routes lists them all.
-const app = await buildEagerApp();
 const { getConfig } = await worker("config.ts");
 const { createDb } = await worker("db/client.ts");
 const { openApiDocument } = await worker("openapi/document.ts");
@@ -21,5 +17,5 @@ const config = getConfig({
   BETTER_AUTH_SECRET: `${crypto.randomUUID()}${crypto.randomUUID()}`,
   DATABASE_URL: "postgres://localhost/edge_todo",
 });
-const document = await openApiDocument(app.routes, config, await createDb(config));
+const document = await openApiDocument(await buildEagerApp(), config, await createDb(config));
 process.stdout.write(`${JSON.stringify(document)}\n`);

@@ -1,8 +1,8 @@
 // The app: middleware and routes. Better Auth at /api/auth/*, the JWT-protected API at /api/*.
-// buildApp takes how to mount the API's route groups: the Worker (index.ts) mounts them so that each
-// loads on its first request (routes/lazy.ts); buildEagerApp loads them all up front, for tooling
-// that reads the route table. Better Auth loads on the first /api/auth request (routes/auth.ts).
-import { type Env, Hono } from "hono";
+// buildApp is the Worker's: its route groups load on their first request (routes/lazy.ts), and
+// Better Auth on the first /api/auth request (routes/auth.ts). buildEagerApp loads every group up
+// front, for tooling that reads the route table (the OpenAPI build, the route-inventory tests).
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./env.ts";
@@ -12,31 +12,52 @@ import { apiCors } from "./middleware/cors.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { type AuthedEnv, requireJwt } from "./middleware/require-jwt.ts";
 import { apiSecurityHeaders } from "./middleware/security-headers.ts";
+import { describeRoute, errorResponses } from "./openapi/describe.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { docsRoutes } from "./routes/docs.ts";
-import type { RouteGroupLoader } from "./routes/lazy.ts";
+import { lazyRoutes } from "./routes/lazy.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** The API's route groups, each imported by its loader; buildApp says where each is mounted. */
-const ROUTE_GROUPS: {
-  health: RouteGroupLoader<AppEnv>;
-  me: RouteGroupLoader<AuthedEnv>;
-  sessions: RouteGroupLoader<AuthedEnv>;
-  todos: RouteGroupLoader<AuthedEnv>;
-  users: RouteGroupLoader<AuthedEnv>;
-} = {
-  health: () => import("./routes/health.ts").then((m) => m.healthRoutes),
-  me: () => import("./routes/me.ts").then((m) => m.meRoutes),
-  sessions: () => import("./routes/sessions.ts").then((m) => m.sessionRoutes),
-  todos: () => import("./routes/todos.ts").then((m) => m.todoRoutes),
-  users: () => import("./routes/users.ts").then((m) => m.userRoutes),
-};
+/** The API's route groups, each a Hono app in a module of its own. */
+interface RouteGroups {
+  health: Hono<AppEnv>;
+  me: Hono<AuthedEnv>;
+  sessions: Hono<AuthedEnv>;
+  todos: Hono<AuthedEnv>;
+  users: Hono<AuthedEnv>;
+}
 
-/** How a route group is mounted: lazily in the Worker, already loaded in tooling. */
-export type Mount = <E extends Env>(load: RouteGroupLoader<E>) => Hono<E>;
+const loadHealth = () => import("./routes/health.ts").then((m) => m.healthRoutes);
+const loadMe = () => import("./routes/me.ts").then((m) => m.meRoutes);
+const loadSessions = () => import("./routes/sessions.ts").then((m) => m.sessionRoutes);
+const loadTodos = () => import("./routes/todos.ts").then((m) => m.todoRoutes);
+const loadUsers = () => import("./routes/users.ts").then((m) => m.userRoutes);
 
-export function buildApp(mount: Mount): Hono<AppEnv> {
+/** The Worker's app: each route group is imported by the first request to it. */
+export function buildApp(): Hono<AppEnv> {
+  return composeApp({
+    health: lazyRoutes(loadHealth),
+    me: lazyRoutes(loadMe),
+    sessions: lazyRoutes(loadSessions),
+    todos: lazyRoutes(loadTodos),
+    users: lazyRoutes(loadUsers),
+  });
+}
+
+/** The same app with every route group loaded, so that `app.routes` lists every route. */
+export async function buildEagerApp(): Promise<Hono<AppEnv>> {
+  const [health, me, sessions, todos, users] = await Promise.all([
+    loadHealth(),
+    loadMe(),
+    loadSessions(),
+    loadTodos(),
+    loadUsers(),
+  ]);
+  return composeApp({ health, me, sessions, todos, users });
+}
+
+function composeApp(groups: RouteGroups): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -58,29 +79,27 @@ export function buildApp(mount: Mount): Hono<AppEnv> {
   // (/api/openapi.json, /api/docs). The health group answers everything under /api/health itself
   // (an unknown path there is a 404, token or not).
   app.route("/api/auth", authRoutes);
-  app.route("/api/health", mount(ROUTE_GROUPS.health));
+  app.route("/api/health", groups.health);
   app.route("/api", docsRoutes);
 
   // Everything else under /api needs an access token; the guard runs before a group loads.
-  const api = new Hono<AuthedEnv>();
-  api.use(requireJwt);
-  api.route("/me", mount(ROUTE_GROUPS.me));
-  api.route("/sessions", mount(ROUTE_GROUPS.sessions));
-  api.route("/todos", mount(ROUTE_GROUPS.todos));
-  api.route("/users", mount(ROUTE_GROUPS.users));
-  app.route("/api", api as unknown as Hono<AppEnv>);
+  app.use(
+    "/api/*",
+    describeRoute({
+      security: [{ bearerAuth: [] }],
+      responses: errorResponses({
+        401: "No access token, or a malformed, expired or forged one",
+        503: "The database is unavailable (signing keys could not be loaded, or the query failed)",
+      }),
+    }),
+    requireJwt,
+  );
+  app.route("/api/me", groups.me);
+  app.route("/api/sessions", groups.sessions);
+  app.route("/api/todos", groups.todos);
+  app.route("/api/users", groups.users);
 
   app.notFound(notFound);
   app.onError(onError);
   return app;
-}
-
-/**
- * The same app with every route group loaded and mounted up front, so that its route table
- * (`app.routes`) lists every route: for the OpenAPI build and the route-inventory tests.
- */
-export async function buildEagerApp(): Promise<Hono<AppEnv>> {
-  const loaded = new Map<unknown, unknown>();
-  await Promise.all(Object.values(ROUTE_GROUPS).map(async (load) => loaded.set(load, await load())));
-  return buildApp(<E extends Env>(load: RouteGroupLoader<E>) => loaded.get(load) as Hono<E>);
 }

@@ -1,9 +1,7 @@
-// The Worker: the app (app.ts) with its API route groups loading on their first request
-// (routes/lazy.ts), the web app's static assets (served by Cloudflare before this code for paths
-// outside /api), and the rate limiter's Durable Object class.
+// The Worker: the app (app.ts), the web app's static assets (served by Cloudflare before this code
+// for paths outside /api), and the rate limiter's Durable Object class.
 import { buildApp } from "./app.ts";
-import { lazyRoutes } from "./routes/lazy.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 
-export default buildApp(lazyRoutes);
+export default buildApp();

@@ -1,55 +1,59 @@
-// Request validation with zod: JSON bodies and query strings. Failures become 400 (not JSON at all)
-// or 422 (JSON of the wrong shape) in the standard error shape, naming the offending field. Each
-// validator also carries its schema for the OpenAPI document.
-import { validator } from "hono/validator";
+// Request validation with zod through hono-openapi's validator, which also hands each schema to the
+// OpenAPI document. Failures become 400 (not JSON at all) or 422 (JSON of the wrong shape) in the
+// standard error shape, naming the offending field.
+import type { Context } from "hono";
+import { validator } from "hono-openapi";
 import type * as z from "zod";
 import { AppError } from "./errors.ts";
-import { withDoc } from "./openapi/describe.ts";
 
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+/** What a failed standard-schema validation reports; zod's issues also carry `code` and `keys`. */
+interface Issue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly code?: string;
+  readonly keys?: readonly string[];
+}
+
+function describeIssues(issues: readonly Issue[]): string {
   return issues
     .map((issue) => {
-      if (issue.code === "unrecognized_keys") {
+      if (issue.code === "unrecognized_keys" && issue.keys) {
         return `Unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
       }
-      const field = issue.path.join(".");
+      const field = (issue.path ?? []).map((part) => String(typeof part === "object" ? part.key : part)).join(".");
       return field ? `"${field}": ${issue.message}` : issue.message;
     })
     .join("; ");
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new AppError("validation_error", describeIssues(result.error.issues));
-  return result.data;
+function invalid(result: { success: boolean; error?: readonly Issue[] }): void {
+  if (!result.success) throw new AppError("validation_error", describeIssues(result.error ?? []));
+}
+
+function isJsonRequest(c: Context): boolean {
+  return c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
 /** Validates a JSON body against `schema`; the parsed value is `c.req.valid("json")`. */
 export const jsonBody = <T extends z.ZodType>(schema: T) =>
-  withDoc(
-    validator("json", (value, c) => {
-      // Hono's json validator reads only JSON bodies and hands anything else over as `{}`.
-      const type = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
-      if (type !== "application/json") {
-        throw new AppError("validation_error", "Request body must be JSON (Content-Type: application/json)", {
-          status: 400,
-        });
-      }
-      return parseOrThrow(schema, value);
-    }),
-    {
-      body: schema,
-      errors: {
-        400: "The body is not JSON (wrong Content-Type, or malformed)",
-        413: "The body is larger than 64 KiB",
-        422: "The body has the wrong shape; `detail` names the field",
-      },
-    },
-  );
+  validator("json", schema, (result, c) => {
+    // Hono's json validator reads only JSON bodies and hands anything else over as `{}`.
+    if (!isJsonRequest(c)) {
+      throw new AppError("validation_error", "Request body must be JSON (Content-Type: application/json)", {
+        status: 400,
+      });
+    }
+    invalid(result);
+  });
 
 /** Validates the query string against `schema`; the parsed value is `c.req.valid("query")`. */
-export const queryParams = <T extends z.ZodType>(schema: T) =>
-  withDoc(
-    validator("query", (value) => parseOrThrow(schema, value)),
-    { query: schema, errors: { 422: "A query parameter is unknown or invalid; `detail` names it" } },
-  );
+export const queryParams = <T extends z.ZodType>(schema: T) => validator("query", schema, (result) => invalid(result));
+
+/** What every route with a JSON body may answer besides its own errors. */
+export const JSON_BODY_ERRORS = {
+  400: "The body is not JSON (wrong Content-Type, or malformed)",
+  413: "The body is larger than 64 KiB",
+  422: "The body has the wrong shape; `detail` names the field",
+};
+
+export const QUERY_ERRORS = { 422: "A query parameter is unknown or invalid; `detail` names it" };

@@ -1,2 +1,2 @@
-// node:dns on first require() rather than at startup (see README.md here).
+// node:dns on first require() rather than at startup (wrangler.toml [alias] says why).
 module.exports = process.getBuiltinModule("node:dns");

@@ -1,2 +1,2 @@
-// node:fs on first require() rather than at startup (see README.md here).
+// node:fs on first require() rather than at startup (wrangler.toml [alias] says why).
 module.exports = process.getBuiltinModule("node:fs");

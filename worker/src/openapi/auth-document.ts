@@ -13,7 +13,13 @@ import { createAuth } from "../auth/better-auth.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { RATE_LIMITED_AUTH_PATHS, stripsSessionToken } from "../routes/auth.ts";
-import { componentRef, isObject, type JsonObject } from "./json-schema.ts";
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const componentRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 export interface AuthPart {
   /** Where Better Auth's endpoints are: "/api/auth". */

@@ -61,7 +61,7 @@ export const docsRoutes = new Hono<AppEnv>()
       tags: ["docs"],
       operationId: "getOpenApiDocument",
       summary: "This OpenAPI 3.1 document",
-      responses: { 200: { description: "The document", body: { mediaType: "application/json" } } },
+      responses: { 200: { description: "The document", content: { "application/json": {} } } },
     }),
     async (c) => {
       const asset = await c.env.ASSETS.fetch(new URL(`${ASSETS_DIR}/openapi.json`, c.req.url));
@@ -84,7 +84,7 @@ export const docsRoutes = new Hono<AppEnv>()
       tags: ["docs"],
       operationId: "getApiReference",
       summary: "The interactive API reference (Swagger UI)",
-      responses: { 200: { description: "An HTML page", body: { mediaType: "text/html" } } },
+      responses: { 200: { description: "An HTML page", content: { "text/html": {} } } },
     }),
     (c) => c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP }),
   );

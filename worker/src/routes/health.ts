@@ -7,8 +7,8 @@ import * as z from "zod";
 import { dbDriver } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { toAppError } from "../errors.ts";
-import { describeRoute } from "../openapi/describe.ts";
-import { ErrorBody } from "../openapi/error-schema.ts";
+import { describeRoute, jsonResponse } from "../openapi/describe.ts";
+import { ErrorBody } from "../openapi/error-body.ts";
 
 const Healthy = z.object({ status: z.literal("ok"), db: z.literal("ok") });
 const Unhealthy = ErrorBody.extend({ status: z.literal("error"), db: z.literal("unreachable") });
@@ -20,8 +20,8 @@ export const healthRoutes = new Hono<AppEnv>().get(
     summary: "Health check",
     description: "Runs a real query against the database.",
     responses: {
-      200: { description: "The Worker and its database answer", body: Healthy },
-      503: { description: "The database is unreachable", body: Unhealthy, headers: ["Retry-After"] },
+      200: jsonResponse("The Worker and its database answer", Healthy),
+      503: jsonResponse("The database is unreachable", Unhealthy, ["Retry-After"]),
     },
   }),
   async (c) => {

@@ -1,22 +1,16 @@
 // Route groups that load on their first request. workerd evaluates everything a Worker imports when
-// it starts, so a route group imported up front costs every start its handlers, request schemas and
-// queries, even in an isolate that only ever serves sign-ins. Mounted with lazyRoutes(), a group is
-// imported by the first request to its path and stays loaded for the isolate's life; the Worker's
-// startup evaluates only the router, the middleware every request runs and the JWT check. (Cloudflare's
-// vinext loads route modules the same way, for the same reason.)
+// it starts, and the route groups' zod schemas, queries and drizzle tables cost about 30 ms of startup
+// CPU against a 50 ms budget (`wrangler check startup`, median of 7: 66 ms with the groups imported
+// up front, 36 ms with them lazy; bench/REPORT.md has the current figure). Mounted with lazyRoutes(),
+// a group is imported by the first request to its path and stays loaded for the isolate's life.
 //
-// A loaded group is the same Hono app that tooling mounts directly (app.ts, buildEagerApp): it runs
-// as its own app under the mount's path, on a context that starts with the mounting context's
-// variables (request id, config, database, the token's user). What it throws goes back to the
-// mounting app, whose onError answers it as for any route. The mount answers every path under it: a
-// path the group does not serve gets the app's usual 404 (for the protected groups, after the JWT
-// guard, as before).
+// The loaded group runs as its own Hono app under the mount's path, on a context that starts with
+// the mounting context's variables (request id, config, database, the token's user). What it throws
+// goes back to the mounting app's onError; a path the group does not serve gets the usual 404.
 import { type Context, type Env, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { baseRoutePath } from "hono/route";
 import { notFound } from "../errors.ts";
-
-export type RouteGroupLoader<E extends Env> = () => Promise<Hono<E>>;
 
 /** The context each request was dispatched from, while its group handles it. */
 const mountingContexts = new WeakMap<Request, Context>();
@@ -27,34 +21,31 @@ const inheritVariables = createMiddleware(async (c, next) => {
   await next();
 });
 
-/**
- * A Hono app to mount with `app.route(path, lazyRoutes(load))`, at one path: the first request under
- * `path` imports the group `load` resolves to; a failed import is retried by the next request.
- */
-export function lazyRoutes<E extends Env>(load: RouteGroupLoader<E>): Hono<E> {
-  // The app the group runs in: it only forwards to the group's routes (and its 404 needs a request id).
-  let group: Promise<Hono<{ Variables: { requestId: string } }>> | undefined;
-  let mountPath: string | undefined;
+const rethrow = (err: Error): never => {
+  throw err;
+};
+
+/** A Hono app to mount with `app.route(path, lazyRoutes(load))`; a failed import is retried. */
+export function lazyRoutes<E extends Env>(load: () => Promise<Hono<E>>): Hono<E> {
+  // The group as an app of its own, one per path the mount is at.
+  const apps = new Map<string, Promise<Hono<{ Variables: { requestId: string } }>>>();
+  const appAt = (path: string) => {
+    let app = apps.get(path);
+    if (!app) {
+      app = load().then((routes) =>
+        new Hono<{ Variables: { requestId: string } }>()
+          .use(inheritVariables)
+          .route(path, routes)
+          .notFound(notFound)
+          .onError(rethrow),
+      );
+      app.catch(() => apps.delete(path));
+      apps.set(path, app);
+    }
+    return app;
+  };
   const dispatch = async (c: Context<E>) => {
-    const path = baseRoutePath(c);
-    mountPath ??= path;
-    if (path !== mountPath) throw new Error(`lazyRoutes: one group mounted at ${mountPath} and ${path}`);
-    group ??= load()
-      .then((routes) => {
-        const app = new Hono<{ Variables: { requestId: string } }>();
-        app.use(inheritVariables);
-        app.route(path, routes as unknown as Hono);
-        app.notFound(notFound);
-        app.onError((err) => {
-          throw err;
-        });
-        return app;
-      })
-      .catch((err: unknown) => {
-        group = undefined;
-        throw err;
-      });
-    const app = await group;
+    const app = await appAt(baseRoutePath(c));
     mountingContexts.set(c.req.raw, c);
     try {
       const res = await app.fetch(c.req.raw, c.env, executionContext(c));
@@ -65,10 +56,7 @@ export function lazyRoutes<E extends Env>(load: RouteGroupLoader<E>): Hono<E> {
       mountingContexts.delete(c.req.raw);
     }
   };
-  const mount = new Hono<E>();
-  mount.all("/", dispatch);
-  mount.all("/*", dispatch);
-  return mount;
+  return new Hono<E>().all("/", dispatch).all("/*", dispatch);
 }
 
 function executionContext(c: Context): Context["executionCtx"] | undefined {

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
-import { describeRoute } from "../openapi/describe.ts";
+import { describeRoute, jsonResponse } from "../openapi/describe.ts";
 
 const Me = z.object({ id: z.string(), email: z.string(), name: z.string() }).meta({ id: "Me" });
 
@@ -12,7 +12,7 @@ export const meRoutes = new Hono<AuthedEnv>().get(
     operationId: "getMe",
     summary: "Who the access token belongs to",
     description: "Read from the token's claims (`sub`, `email`, `name`); no database query.",
-    responses: { 200: { description: "The caller", body: Me } },
+    responses: { 200: jsonResponse("The caller", Me) },
   }),
   (c) => {
     const { sub, email, name } = c.var.user;

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { listSessions, revokeSession } from "../db/queries/sessions.ts";
 import { AppError } from "../errors.ts";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
-import { describeRoute } from "../openapi/describe.ts";
+import { describeRoute, errorResponses, jsonResponse } from "../openapi/describe.ts";
 
 const Session = z
   .object({
@@ -26,7 +26,7 @@ export const sessionRoutes = new Hono<AuthedEnv>()
     describeRoute({
       operationId: "listSessions",
       summary: "The caller's active sessions, most recently used first",
-      responses: { 200: { description: "Sessions", body: SessionList } },
+      responses: { 200: jsonResponse("Sessions", SessionList) },
     }),
     async (c) => {
       const rows = await listSessions(c.var.db, c.var.user.sub);
@@ -45,8 +45,7 @@ export const sessionRoutes = new Hono<AuthedEnv>()
       operationId: "revokeSession",
       summary: "Sign one session out",
       description: "Its cookie stops working at once; an access token it already issued runs out on its own.",
-      responses: { 204: { description: "Revoked" } },
-      errors: { 404: "No such session for this user" },
+      responses: { 204: { description: "Revoked" }, ...errorResponses({ 404: "No such session for this user" }) },
     }),
     async (c) => {
       if (!(await revokeSession(c.var.db, c.var.user.sub, c.req.param("id")))) {

@@ -2,6 +2,7 @@
 // handler works on the JWT subject's rows only; another user's todo is indistinguishable from none.
 
 import { Hono } from "hono";
+import type { RouterRoute } from "hono/types";
 import { MAX_TODOS_PER_USER } from "#contract";
 import {
   createTodo,
@@ -15,8 +16,8 @@ import {
 } from "../db/queries/todos.ts";
 import { AppError } from "../errors.ts";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
-import { describeRoute } from "../openapi/describe.ts";
-import { jsonBody, queryParams } from "../validation.ts";
+import { describeRoute, errorResponses, headerParameters, jsonResponse } from "../openapi/describe.ts";
+import { JSON_BODY_ERRORS, jsonBody, QUERY_ERRORS, queryParams } from "../validation.ts";
 import {
   ClearCompletedResult,
   ClearTodosQuery,
@@ -43,11 +44,17 @@ function todoId(raw: string): string {
 
 const todoNotFound = () => new AppError("not_found", "Todo not found");
 
-/** The documentation every /:id route shares. */
-const byId = {
-  params: { id: TodoId },
-  errors: { 404: "No such todo for this user (also for a malformed id or another user's todo)" },
-};
+/** The route's operationId: the todo routes are mounted twice, the second time under /api/users/:userId. */
+const operationId = (name: string) => (route: RouterRoute) =>
+  route.path.includes(":userId") ? `${name}ByUserId` : name;
+
+const idParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+} as const;
+const notFoundError = { 404: "No such todo for this user (also for a malformed id or another user's todo)" };
 const ifMatchErrors = {
   400: "If-Match is not an ETag from this API",
   412: "The todo changed since the version in If-Match; reload it and try again",
@@ -57,10 +64,10 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .get(
     "/",
     describeRoute({
-      operationId: "listTodos",
+      operationId: operationId("listTodos"),
       summary: "List todos",
       description: "A page of the caller's todos, ordered by position, then by creation.",
-      responses: { 200: { description: "A page of todos", body: TodoPage } },
+      responses: { 200: jsonResponse("A page of todos", TodoPage), ...errorResponses(QUERY_ERRORS) },
     }),
     queryParams(ListTodosQuery),
     async (c) => {
@@ -73,21 +80,22 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .post(
     "/",
     describeRoute({
-      operationId: "createTodo",
+      operationId: operationId("createTodo"),
       summary: "Create a todo",
       description: "With an `Idempotency-Key`, a retried request creates nothing new and answers the first todo again.",
-      headers: ["Idempotency-Key"],
+      parameters: headerParameters("Idempotency-Key"),
       responses: {
-        201: {
-          description: "The new todo (or, for a repeated Idempotency-Key, the one it created first)",
-          body: Todo,
-          headers: ["Location", "ETag", "Idempotent-Replayed"],
-        },
-      },
-      errors: {
-        400: "The body is not JSON, or the Idempotency-Key is malformed",
-        409: `The user already has ${MAX_TODOS_PER_USER} todos`,
-        422: "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
+        201: jsonResponse("The new todo (or, for a repeated Idempotency-Key, the one it created first)", Todo, [
+          "Location",
+          "ETag",
+          "Idempotent-Replayed",
+        ]),
+        ...errorResponses({
+          ...JSON_BODY_ERRORS,
+          400: "The body is not JSON, or the Idempotency-Key is malformed",
+          409: `The user already has ${MAX_TODOS_PER_USER} todos`,
+          422: "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
+        }),
       },
     }),
     jsonBody(CreateTodoBody),
@@ -111,9 +119,12 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .post(
     "/complete-all",
     describeRoute({
-      operationId: "completeAllTodos",
+      operationId: operationId("completeAllTodos"),
       summary: "Complete (or reopen) every todo",
-      responses: { 200: { description: "How many todos changed", body: CompleteAllResult } },
+      responses: {
+        200: jsonResponse("How many todos changed", CompleteAllResult),
+        ...errorResponses(JSON_BODY_ERRORS),
+      },
     }),
     jsonBody(CompleteAllBody),
     async (c) => {
@@ -124,9 +135,12 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .delete(
     "/",
     describeRoute({
-      operationId: "clearCompletedTodos",
+      operationId: operationId("clearCompletedTodos"),
       summary: "Delete every completed todo",
-      responses: { 200: { description: "How many todos were deleted", body: ClearCompletedResult } },
+      responses: {
+        200: jsonResponse("How many todos were deleted", ClearCompletedResult),
+        ...errorResponses(QUERY_ERRORS),
+      },
     }),
     queryParams(ClearTodosQuery),
     async (c) => {
@@ -137,10 +151,13 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .get(
     "/:id",
     describeRoute({
-      ...byId,
-      operationId: "getTodo",
+      operationId: operationId("getTodo"),
       summary: "Read a todo",
-      responses: { 200: { description: "The todo; its ETag is its version", body: Todo, headers: ["ETag"] } },
+      parameters: [idParameter],
+      responses: {
+        200: jsonResponse("The todo; its ETag is its version", Todo, ["ETag"]),
+        ...errorResponses(notFoundError),
+      },
     }),
     async (c) => {
       const row = await getTodo(c.var.db, c.var.user.sub, todoId(c.req.param("id")));
@@ -151,16 +168,18 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .patch(
     "/:id",
     describeRoute({
-      operationId: "updateTodo",
+      operationId: operationId("updateTodo"),
       summary: "Change a todo",
       description: "Send `If-Match` with the version you read, so a change made elsewhere is not overwritten.",
-      params: byId.params,
-      headers: ["If-Match"],
-      responses: { 200: { description: "The changed todo", body: Todo, headers: ["ETag"] } },
-      errors: {
-        ...byId.errors,
-        ...ifMatchErrors,
-        400: "The body is not JSON, or If-Match is not an ETag from this API",
+      parameters: [idParameter, ...headerParameters("If-Match")],
+      responses: {
+        200: jsonResponse("The changed todo", Todo, ["ETag"]),
+        ...errorResponses({
+          ...JSON_BODY_ERRORS,
+          ...notFoundError,
+          ...ifMatchErrors,
+          400: "The body is not JSON, or If-Match is not an ETag from this API",
+        }),
       },
     }),
     jsonBody(UpdateTodoBody),
@@ -174,12 +193,10 @@ export const todoRoutes = new Hono<AuthedEnv>()
   .delete(
     "/:id",
     describeRoute({
-      operationId: "deleteTodo",
+      operationId: operationId("deleteTodo"),
       summary: "Delete a todo",
-      params: byId.params,
-      headers: ["If-Match"],
-      responses: { 204: { description: "Deleted" } },
-      errors: { ...byId.errors, ...ifMatchErrors },
+      parameters: [idParameter, ...headerParameters("If-Match")],
+      responses: { 204: { description: "Deleted" }, ...errorResponses({ ...notFoundError, ...ifMatchErrors }) },
     }),
     async (c) => {
       const id = todoId(c.req.param("id"));

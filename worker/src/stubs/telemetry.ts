@@ -1,4 +1,4 @@
-// Stand-in for @better-auth/telemetry (see README.md here): telemetry is disabled in this app.
+// Stand-in for @better-auth/telemetry: telemetry is disabled in this app.
 export async function createTelemetry(): Promise<{ publish: (event: unknown) => Promise<void> }> {
   return { publish: async () => {} };
 }

@@ -1,2 +1,0 @@
-// node:crypto on first require() rather than at startup (see README.md here).
-module.exports = process.getBuiltinModule("node:crypto");
