@@ -14,9 +14,8 @@ import {
   unmetPasswordRules,
 } from "#contract";
 import type { Config } from "../config.ts";
-import { type Db, hasInteractiveTransactions } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
-import { withAtomicSignUp } from "./atomic-sign-up.ts";
 import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -58,13 +57,12 @@ export function createAuth(config: Config, db: Db) {
     // While rotating: encrypt with the first, decrypt with any (see README, "Rotating secrets").
     ...(config.betterAuthSecrets.length ? { secrets: config.betterAuthSecrets } : {}),
     trustedOrigins: config.trustedOrigins,
-    database: drizzleAdapter(withAtomicSignUp(db), {
+    database: drizzleAdapter(db, {
       provider: "pg",
       schema,
-      // Over TCP (Hyperdrive), Better Auth runs each multi-write flow (sign-up, password change) in
-      // one real transaction. The Neon HTTP driver has none; there sign-up's user and account writes
-      // are made atomic by withAtomicSignUp's batch instead.
-      transaction: hasInteractiveTransactions(db),
+      // Each multi-write flow (sign-up: user, account and session) in one transaction: a real one
+      // over TCP (Hyperdrive), one batch of inserts over Neon's HTTP API (db/neon-http.ts).
+      transaction: true,
     }),
     emailAndPassword: {
       enabled: true,

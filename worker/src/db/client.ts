@@ -4,7 +4,7 @@
 //   connections to Postgres. Real transactions. One connection per request, opened on the first
 //   query; closeDb ends it when the request is done.
 // - otherwise: the Neon serverless driver over HTTP, one stateless round trip per query, nothing to
-//   close. No interactive transactions; several writes become atomic only as one batch.
+//   close. No interactive transactions: a transaction is one batch of inserts (neon-http.ts).
 //
 // The driver is imported by the first createDb call (the isolate's first /api request: appContext),
 // not when the Worker starts: loading the Neon driver alone cost more startup CPU than the rest of
@@ -51,9 +51,4 @@ export function closeDb(db: Db): Promise<void> {
 /** Which driver `db` runs on; "other" for a database made elsewhere (the tooling's PGlite). */
 export function dbDriver(db: Db): DbDriver | "other" {
   return made.get(db)?.driver ?? "other";
-}
-
-/** Whether `db` can hold a transaction open across statements: every driver but Neon's HTTP one. */
-export function hasInteractiveTransactions(db: Db): boolean {
-  return dbDriver(db) !== "neon-http";
 }

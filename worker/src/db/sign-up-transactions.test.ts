@@ -1,19 +1,18 @@
-// What each driver makes atomic in sign-up. On both, the user row and its credential account: one
-// batch over Neon's HTTP API, a real transaction over TCP. Over TCP, Better Auth's whole sign-up (user,
-// account and session) is one transaction, so even a failed session insert leaves nothing behind.
+// Sign-up is atomic on both drivers: the user row, its credential account and its session are one
+// batch over Neon's HTTP API and one transaction over TCP, so a failure on any of them leaves nothing
+// behind and the e-mail free.
 //
 // The failures come from a trigger that refuses inserts for e-mails with this file's prefixes, with
 // SQLSTATE 40001 (a transient failure, answered 503), so no other test is affected; the SQL endpoint's
 // fault injection is neither needed nor, over TCP, able to see these statements.
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { BASE, call, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "./client.ts";
 import { account, user } from "./schema/index.ts";
 
-const tcp = inject("hyperdrive") !== undefined;
 // The tests' own view of the database, beside whatever the Worker uses.
 const db = await createDb(getConfig(env));
 
@@ -78,21 +77,16 @@ test("a failure on the account insert leaves no user, and the e-mail stays free"
   expect(await accountsOf(email)).toEqual({ users: 1, accounts: 1 });
 });
 
-// Over Neon's HTTP API there is no transaction to hold open across Better Auth's statements: the user
-// and account commit in their batch before the session is written, so a failed session insert leaves
-// an account that can sign in (the sign-up answers 503 and the client retries with sign-in).
-describe.skipIf(!tcp)("over TCP, in one transaction", () => {
-  test("a failure on the session insert rolls back the user and the account too", async () => {
-    const email = uniqueEmail("refuse-session");
-    await refuseInsertsInto("session", true);
-    try {
-      const failed = await signUp(email);
-      expect(failed.status).toBe(503);
-      expect(await accountsOf(email)).toEqual({ users: 0, accounts: 0 });
-    } finally {
-      await refuseInsertsInto("session", false);
-    }
-    expect((await signUp(email)).status).toBe(200);
-    expect(await accountsOf(email)).toEqual({ users: 1, accounts: 1 });
-  });
+test("a failure on the session insert rolls back the user and the account too", async () => {
+  const email = uniqueEmail("refuse-session");
+  await refuseInsertsInto("session", true);
+  try {
+    const failed = await signUp(email);
+    expect(failed.status).toBe(503);
+    expect(await accountsOf(email)).toEqual({ users: 0, accounts: 0 });
+  } finally {
+    await refuseInsertsInto("session", false);
+  }
+  expect((await signUp(email)).status).toBe(200);
+  expect(await accountsOf(email)).toEqual({ users: 1, accounts: 1 });
 });
