@@ -4,7 +4,7 @@
 // which sends it again. Changed in another tab or device meanwhile (412): the todo is shown as it
 // is now, and the notice keeps the user's text and offers it back.
 import { createStore } from "solid-js/store";
-import type { Todo } from "../lib/api.ts";
+import type { Todo } from "#contract";
 import { ApiError, userMessage } from "../lib/api-error.ts";
 import { ChangedElsewhere, CreateFailed } from "./todo-sync.ts";
 

@@ -4,7 +4,8 @@
 // meanwhile, the server refuses (412) instead of letting this tab overwrite their change silently;
 // the change then fails with ChangedElsewhere, carrying the todo as it is now.
 
-import type { ApiClient, Todo, TodoPatch } from "../lib/api.ts";
+import type { Todo, TodoPatch } from "#contract";
+import type { ApiClient } from "../lib/api.ts";
 import { ApiError } from "../lib/api-error.ts";
 
 /** A todo as this tab knows it: by its id here, a local one until its create has been answered. */

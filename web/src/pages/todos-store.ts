@@ -4,7 +4,8 @@
 // back, or the todo shown as it is now, and the user's text kept (save-failures.ts).
 import { batch } from "solid-js";
 import { createStore, produce, reconcile, unwrap } from "solid-js/store";
-import type { ApiClient, Todo } from "../lib/api.ts";
+import type { Todo } from "#contract";
+import type { ApiClient } from "../lib/api.ts";
 import { ApiError, userMessage } from "../lib/api-error.ts";
 import { createSaveFailures, type SaveOutcome } from "./save-failures.ts";
 import { createTodoSync } from "./todo-sync.ts";
