@@ -104,7 +104,7 @@ export function userMessage(error: unknown): string {
         : error.detail;
     case "precondition_failed":
       // Only a todo's PATCH or DELETE answers 412 (If-Match), and the app shows the latest version
-      // whenever it gets one (pages/todo-sync.ts).
+      // whenever it gets one (todos/todo-sync.ts).
       return "This todo was changed in another tab or device; here is the latest version — your change was not saved.";
     case "not_found":
       return "That item no longer exists. It may have been deleted in another tab.";

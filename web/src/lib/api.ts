@@ -147,7 +147,7 @@ export function createApiClient(options: ApiClientOptions) {
       // `version`: the one the caller last saw (If-Match); the server answers 412 if the todo has
       // changed since. The patch sets absolute values, so replaying it is harmless; but a retry after
       // a lost answer of a write that went through gets a 412 too, which the caller has to tell apart
-      // (pages/todo-sync.ts: the todo is then exactly one version on, holding this patch).
+      // (todos/todo-sync.ts: the todo is then exactly one version on, holding this patch).
       update: (id: string, patch: TodoPatch, version?: number) =>
         call<Todo>("PATCH", todoPath(id), { body: patch, headers: ifMatch(version) }),
       remove: (id: string, version?: number) => call<void>("DELETE", todoPath(id), { headers: ifMatch(version) }),

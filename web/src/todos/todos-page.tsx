@@ -1,14 +1,14 @@
 // /todos: the signed-in user's todos with TodoMVC's behaviours, on the API. The filter lives in
 // the URL (?filter=active|completed). What the user typed survives a failed save: it goes back to
 // its field, or waits in the banner's Retry or the notice (save-failures.ts), and an expired
-// session keeps it through signing in again (lib/draft.ts).
+// session keeps it through signing in again (draft.ts).
 import { useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { TITLE_MAX_LENGTH } from "#contract";
-import { TodoItemView } from "../components/todo-item.tsx";
 import { useSession } from "../lib/auth-client.ts";
-import { saveDraft, takeDraft } from "../lib/draft.ts";
 import { api, onSessionEvent } from "../lib/session.ts";
+import { saveDraft, takeDraft } from "./draft.ts";
+import { TodoItemView } from "./todo-item.tsx";
 import { createTodosStore, type Filter, matchesFilter } from "./todos-store.ts";
 
 const FILTERS: { value: Filter; label: string; href: string; empty: string }[] = [
