@@ -1,21 +1,16 @@
 // What becomes of a change the server did not take, and of the text the user typed for it. Refused
 // (not valid, over a limit): rolled back with a message, and the text goes back to its field.
 // Unreachable through every retry: rolled back, and kept with its text for the banner's Retry,
-// which sends it again. Changed in another tab or device meanwhile (412): the todo is shown as it
-// is now, and the notice keeps the user's text and offers it back.
+// which sends it again. Changed in another tab or device meanwhile: the todo is shown as it is now
+// (todo-sync.ts), and the notice keeps the user's text and offers it back.
 import { createStore } from "solid-js/store";
-import type { Todo } from "#contract";
 import { ApiError, userMessage } from "../lib/api-error.ts";
-import { ChangedElsewhere, CreateFailed } from "./todo-sync.ts";
+import type { Outcome } from "./todo-sync.ts";
 
-/** How a save ended, for the page: "refused" — give the user's text back to the field it came
- * from; "kept" — the notice or the banner's Retry holds on to it (or the page is going away). */
-export type SaveOutcome = "saved" | "kept" | "refused";
-
-export interface Notice {
-  text: string;
-  /** The title the user typed for a todo changed elsewhere meanwhile, offered back to its editor. */
-  edit?: { id: string; title: string } | undefined;
+/** A title the user typed for a todo. */
+export interface TitleEdit {
+  id: string;
+  title: string;
 }
 
 /** A change that never reached the server, waiting for the banner's Retry. */
@@ -24,8 +19,10 @@ export interface UnsavedChange {
   key: string;
   /** What it does, for the banner: `add "Buy milk"`. */
   label: string;
-  /** The text the user typed, when it is a new todo or a title. */
-  text?: { newTodo: string } | { edit: { id: string; title: string } } | undefined;
+  send: () => Promise<unknown>;
+  /** The text the user typed: the title of a new todo, or a todo's new title. */
+  newTodo?: string;
+  edit?: TitleEdit;
 }
 
 export interface FailedChange {
@@ -33,15 +30,15 @@ export interface FailedChange {
   what: string;
   /** Undoes the optimistic change. */
   rollback: () => void;
-  /** How the banner's Retry sends it again, should the server be unreachable. */
-  retry?: { change: UnsavedChange; send: () => Promise<unknown> };
-  /** The title the user typed, kept in the notice when the todo changed elsewhere. */
-  edit?: string;
+  /** How the banner's Retry sends it again, should the server be unreachable; with the title the
+   * user typed, which the notice keeps when the todo changed elsewhere. */
+  retry: UnsavedChange;
 }
 
 interface SaveFailuresState {
-  /** The last change the server did not take, worded for a person. */
-  notice: Notice | undefined;
+  /** The last change the server did not take, worded for a person; with the title the user typed
+   * for a todo changed elsewhere meanwhile, offered back to its editor. */
+  notice: { text: string; edit?: TitleEdit | undefined } | undefined;
   /** The last failure was the server being unreachable (after retries): show the banner. */
   unreachable: boolean;
   /** Changes waiting for the banner's Retry, oldest first. */
@@ -51,8 +48,8 @@ interface SaveFailuresState {
 }
 
 export function createSaveFailures(todos: {
-  /** Shows a todo as the server has it now (undefined: gone). */
-  showLatest(id: string, latest: Todo | undefined): void;
+  /** The todo with this id is in the list. */
+  listed(id: string): boolean;
   reload(): Promise<void>;
 }) {
   const [state, setState] = createStore<SaveFailuresState>({
@@ -61,60 +58,52 @@ export function createSaveFailures(todos: {
     unsaved: [],
     retrying: false,
   });
-  /** How to send each unsaved change again, by key. */
-  const sends = new Map<string, () => Promise<unknown>>();
 
-  /** Reports a change that did not happen, and says what the page should do with the user's text. */
-  function failed(error: unknown, change: FailedChange): SaveOutcome {
-    // The add this change waited for failed; it reports that, and its Retry sends the todo as it was.
-    if (error instanceof CreateFailed) return "kept";
-    if (error instanceof ChangedElsewhere) {
-      if (error.latest !== "shown") todos.showLatest(error.id, error.latest);
-      const exists = error.latest !== undefined && error.error.status === 412;
-      const yours = change.edit === undefined ? "" : ` Your text: "${change.edit}".`;
-      setState("notice", {
-        text: `${change.what}: ${userMessage(error.error)}${yours}`,
-        edit: exists && change.edit !== undefined ? { id: error.id, title: change.edit } : undefined,
-      });
-      return "kept";
-    }
-    change.rollback();
+  /** Reports a change that did not happen, and returns its outcome for the page, which gives a
+   * refused change's text back to the field it came from. */
+  function settle(outcome: Outcome, change: FailedChange): Outcome {
+    const { kind } = outcome;
+    if (kind === "saved") setState("unreachable", false);
     // An ended session is not this page's to report: the app is already on its way to sign-in, and
     // the text is in the draft it keeps (newTodoTitles, lastEdit).
-    if (error instanceof ApiError && error.sessionExpired) return "kept";
-    const unreachable = error instanceof ApiError && error.unreachable;
-    if (unreachable && change.retry) keep(change.retry.change, change.retry.send);
-    setState({ notice: { text: `${change.what}: ${userMessage(error)}` }, unreachable });
-    // Changed elsewhere, but its latest version could not be read: the list will show it.
-    if (error instanceof ApiError && error.status === 412) void todos.reload();
-    return unreachable && change.retry ? "kept" : "refused";
-  }
-
-  function keep(change: UnsavedChange, send: () => Promise<unknown>) {
-    sends.set(change.key, send);
-    setState("unsaved", (unsaved) => [...unsaved.filter((c) => c.key !== change.key), change]);
+    if (kind === "refused" || kind === "unreachable" || kind === "expired") change.rollback();
+    if (kind === "unreachable") {
+      setState("unsaved", (unsaved) => [...unsaved.filter((c) => c.key !== change.retry.key), change.retry]);
+    }
+    if (kind === "refused" || kind === "unreachable") {
+      setState({
+        notice: { text: `${change.what}: ${userMessage(outcome.error)}` },
+        unreachable: kind === "unreachable",
+      });
+      // Changed elsewhere, but its latest version could not be read: the list will show it.
+      if (outcome.error instanceof ApiError && outcome.error.status === 412) void todos.reload();
+    }
+    if (kind === "conflict") {
+      const { edit } = change.retry;
+      setState("notice", {
+        text: `${change.what}: ${userMessage(outcome.error)}${edit ? ` Your text: "${edit.title}".` : ""}`,
+        edit: edit && todos.listed(edit.id) ? edit : undefined,
+      });
+    }
+    return outcome;
   }
 
   return {
     state,
-    failed,
-    /** The server answered: it is reachable. */
-    succeeded: () => {
-      if (state.unreachable) setState("unreachable", false);
+    settle,
+    /** The list was read, or not: the banner says whether the server is reachable. */
+    loaded(outcome: Outcome): void {
+      if (outcome.kind !== "expired") setState("unreachable", outcome.kind === "unreachable");
     },
-    /** Loading the list failed (the page shows why). */
-    loadFailed: (error: unknown) => setState("unreachable", error instanceof ApiError && error.unreachable),
     /** The user changed it again (or deleted the todo): the older unsaved change is moot. */
-    drop(...keys: string[]): void {
-      if (!state.unsaved.some((c) => keys.includes(c.key))) return;
-      for (const key of keys) sends.delete(key);
-      setState("unsaved", (unsaved) => unsaved.filter((c) => !keys.includes(c.key)));
+    forget(...keys: string[]): void {
+      if (state.unsaved.some((c) => keys.includes(c.key)))
+        setState("unsaved", (unsaved) => unsaved.filter((c) => !keys.includes(c.key)));
     },
     /** The banner's Retry: sends the unsaved changes again in the order they were made, then reloads. */
     async retry(): Promise<void> {
       if (state.retrying) return;
-      const again = state.unsaved.flatMap((change) => sends.get(change.key) ?? []);
-      sends.clear();
+      const again = state.unsaved.map((change) => change.send);
       setState({ unsaved: [], retrying: true });
       try {
         // Each change is queued as it is made, so they go out in this order.
@@ -125,9 +114,7 @@ export function createSaveFailures(todos: {
       }
     },
     dismissNotice: () => setState("notice", undefined),
-    newTodoTitles: (): string[] =>
-      state.unsaved.flatMap((c) => (c.text && "newTodo" in c.text ? [c.text.newTodo] : [])),
-    lastEdit: (): { id: string; title: string } | undefined =>
-      state.unsaved.flatMap((c) => (c.text && "edit" in c.text ? [c.text.edit] : [])).at(-1),
+    newTodoTitles: (): string[] => state.unsaved.flatMap((change) => change.newTodo ?? []),
+    lastEdit: (): TitleEdit | undefined => state.unsaved.flatMap((change) => change.edit ?? []).at(-1),
   };
 }

@@ -3,16 +3,16 @@
 // on the version of it this tab saw: todo-sync.ts). A change the server does not take is rolled
 // back, or the todo shown as it is now, and the user's text kept (save-failures.ts).
 import { batch } from "solid-js";
-import { createStore, produce, reconcile, unwrap } from "solid-js/store";
+import { createStore, modifyMutable, produce, reconcile, unwrap } from "solid-js/store";
 import type { Todo } from "#contract";
 import type { ApiClient } from "../lib/api.ts";
-import { ApiError, userMessage } from "../lib/api-error.ts";
-import { createSaveFailures, type SaveOutcome } from "./save-failures.ts";
-import { createTodoSync } from "./todo-sync.ts";
+import { userMessage } from "../lib/api-error.ts";
+import { createSaveFailures } from "./save-failures.ts";
+import { createTodoSync, type Outcome } from "./todo-sync.ts";
 
 export interface TodoItem extends Todo {
   /** Added here, not yet confirmed by the server. */
-  saving?: boolean;
+  saving?: boolean | undefined;
 }
 
 export type Filter = "all" | "active" | "completed";
@@ -23,6 +23,8 @@ interface TodosState {
   loadError: string | undefined;
 }
 
+const SAVED: Outcome = { kind: "saved" };
+
 const byPosition = (a: Todo, b: Todo) =>
   a.position - b.position || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
@@ -30,72 +32,81 @@ export function matchesFilter(todo: Todo, filter: Filter): boolean {
   return filter === "all" || todo.completed === (filter === "completed");
 }
 
+/** Writes into a todo through the store, so what shows it updates, whether or not it is listed. */
+function update(todo: TodoItem, fields: Partial<TodoItem>): void {
+  modifyMutable(
+    todo,
+    produce((t) => Object.assign(t, fields)),
+  );
+}
+
 export function createTodosStore(api: ApiClient) {
-  const [state, setState] = createStore<TodosState>({
-    items: [],
-    phase: "loading",
-    loadError: undefined,
-  });
-  const sync = createTodoSync(api);
-  const failures = createSaveFailures({ showLatest, reload: load });
-  const { failed, succeeded } = failures;
-  /** Titles sent and not yet answered, by todo: what an ending session must not lose. */
-  const renaming = new Map<TodoItem, string>();
+  const [state, setState] = createStore<TodosState>({ items: [], phase: "loading", loadError: undefined });
+  const sync = createTodoSync<TodoItem>(api, { update, show });
+  const failures = createSaveFailures({ listed: (id) => state.items.some((todo) => todo.id === id), reload: load });
+  const { settle, forget } = failures;
   let pendingSeq = 0;
   let loading: Promise<void> | undefined;
 
-  const indexOf = (item: TodoItem) => state.items.indexOf(item);
-  /** Server ids of todos added here, by the local id they had until their create was answered: an
-   * editor opened before then still finds its todo. */
-  const aliases = new Map<string, string>();
-  const idOf = (id: string) => aliases.get(id) ?? id;
-  const find = (id: string) => state.items.find((todo) => todo.id === idOf(id));
+  const listed = (todo: TodoItem) => unwrap(state.items).includes(unwrap(todo));
+  const take = (todo: TodoItem) => setState("items", (items) => items.filter((t) => t !== unwrap(todo)));
 
-  /** Sets `field` of `item` back to `before`, unless a later change has moved it on already. */
-  function rollback<K extends "title" | "completed">(
-    item: TodoItem,
-    field: K,
-    expected: TodoItem[K],
-    before: TodoItem[K],
-  ) {
-    const index = indexOf(item);
-    if (index >= 0 && state.items[index]![field] === expected) setState("items", index, field, before);
+  /** Puts todos back in the list, in order (a failed delete, a todo changed elsewhere). */
+  function putBack(...todos: TodoItem[]) {
+    const back = todos.map((todo) => unwrap(todo)).filter((todo) => !listed(todo));
+    if (back.length) setState("items", (items) => [...items, ...back].sort(byPosition));
+  }
+
+  /** Sets `field` of `todo` back to `before`, unless a later change has moved it on already. */
+  function undo<K extends "title" | "completed">(todo: TodoItem, field: K, after: TodoItem[K], before: TodoItem[K]) {
+    if (listed(todo) && todo[field] === after) update(todo, { [field]: before });
   }
 
   /** Shows a todo as the server has it now: updated in place, put back, or (gone) taken away. */
-  function showLatest(id: string, latest: Todo | undefined) {
-    const index = state.items.findIndex((todo) => todo.id === id);
-    if (!latest) {
-      if (index >= 0) setState("items", (items) => items.filter((_, i) => i !== index));
-    } else if (index >= 0) {
-      setState("items", index, { ...latest, saving: false });
-    } else {
-      setState("items", (items) => [...items, { ...latest }].sort(byPosition));
+  function show(todo: TodoItem, latest?: Todo) {
+    if (!latest) take(todo);
+    else {
+      update(todo, { ...latest, saving: false });
+      putBack(todo);
     }
   }
 
-  /** Shows the server's list (todo-sync.ts decides where this tab's copy wins), keeping identities. */
-  function merge(loaded: Todo[], since: number, expected?: ReadonlyMap<string, number>) {
-    const merged = sync.merge(unwrap(state.items), loaded, since, expected).sort(byPosition);
-    setState("items", reconcile(merged, { key: "id", merge: true }));
+  /** Shows the server's list, read in turn (sync.inOrder): what it says wins, except for the todos
+   * changed here after it was read (`changing`): they keep what the user sees and the version this
+   * tab saw, so that a change made elsewhere meanwhile is refused rather than overwritten unseen;
+   * `expected` gives the versions a bulk change of this tab's made, which those changes build on.
+   * Todos keep their identity. */
+  function merge(loaded: readonly Todo[], changing: Set<string>, expected = new Map<string, number>()) {
+    const mine = new Map(unwrap(state.items).map((todo) => [todo.id, todo]));
+    const merged: TodoItem[] = [];
+    for (const todo of loaded) {
+      const local = mine.get(todo.id);
+      mine.delete(todo.id);
+      if (!changing.has(todo.id)) merged.push(todo);
+      else if (local) merged.push(expected.get(todo.id) === todo.version ? { ...local, version: todo.version } : local);
+      // (Changed here and not listed: deleted here, and its DELETE is on its way.)
+    }
+    // Not in the list: being added, or changed here (the change will find it gone).
+    for (const local of mine.values()) if (changing.has(local.id)) merged.push(local);
+    setState("items", reconcile(merged.sort(byPosition), { key: "id", merge: true }));
   }
 
-  /** (Re)loads the list; changes made meanwhile are kept, and items keep their identity. */
+  /** (Re)loads the list, once the changes made before have been answered; changes made meanwhile
+   * are kept. */
   function load(): Promise<void> {
     loading ??= (async () => {
-      const since = sync.now();
       if (state.phase === "error") setState("phase", "loading");
-      try {
+      const outcome = await sync.inOrder([], async (later) => {
         const loaded = await api.todos.list();
         batch(() => {
           setState({ phase: "ready", loadError: undefined });
-          merge(loaded, since);
+          merge(loaded, later());
         });
-        succeeded();
-      } catch (error) {
-        if (error instanceof ApiError && error.sessionExpired) return;
-        setState({ phase: state.phase === "ready" ? "ready" : "error", loadError: userMessage(error) });
-        failures.loadFailed(error);
+      });
+      failures.loaded(outcome);
+      // (An ended session is the app's to handle: it is on its way to sign-in.)
+      if (outcome.kind === "refused" || outcome.kind === "unreachable") {
+        setState({ phase: state.phase === "ready" ? "ready" : "error", loadError: userMessage(outcome.error) });
       }
     })().finally(() => {
       loading = undefined;
@@ -103,17 +114,13 @@ export function createTodosStore(api: ApiClient) {
     return loading;
   }
 
-  /** Adds a todo. Re-sending an add from the banner passes its Idempotency-Key again, so that if the
-   * first try did reach the server after all, no second todo is made. */
-  async function addTodo(
-    title: string,
-    idempotencyKey = crypto.randomUUID(),
-  ): Promise<{ outcome: SaveOutcome; item: TodoItem }> {
-    const id = `pending-${++pendingSeq}`;
+  /** Adds a todo. The banner's Retry sends a failed add again under its Idempotency-Key, so that if
+   * the first one did reach the server after all, no second todo is made; and ticks it again. */
+  async function add(title: string, idempotencyKey = crypto.randomUUID(), completed = false): Promise<Outcome> {
     const now = new Date().toISOString();
     const position = Math.max(0, ...state.items.map((todo) => todo.position)) + 1;
-    const optimistic = {
-      id,
+    setState("items", state.items.length, {
+      id: `pending-${++pendingSeq}`,
       title,
       completed: false,
       position,
@@ -122,128 +129,74 @@ export function createTodosStore(api: ApiClient) {
       updatedAt: now,
       version: 0,
       saving: true,
-    };
-    setState("items", state.items.length, optimistic);
-    const item = state.items.at(-1)!;
-    sync.change(id);
-    try {
-      await sync.create(id, title, idempotencyKey, (todo) => {
-        // Keep the changes made meanwhile (a toggle, an edit); take the server's id and times.
-        const { position: serverPosition, createdAt, updatedAt, version } = todo;
-        const fields = { id: todo.id, position: serverPosition, createdAt, updatedAt, version, saving: false };
-        aliases.set(id, todo.id);
-        const index = indexOf(item);
-        if (index >= 0) setState("items", index, fields);
-        // Deleted meanwhile: still learn what it is on the server, should the delete fail and put it back.
-        else Object.assign(unwrap(item), fields);
-      });
-      succeeded();
-      return { outcome: "saved", item };
-    } catch (error) {
-      const index = indexOf(item);
-      // Deleted while it was being added: nothing the user still wants was lost.
-      if (index < 0) return { outcome: "kept", item };
-      // The todo as the user left it, edits and ticks made meanwhile included.
-      const { title: latest, completed } = item;
-      setState("items", (items) => items.filter((_, i) => i !== index));
-      const outcome = failed(error, {
-        what: `Couldn't add "${latest}"`,
-        rollback: () => {},
-        retry: {
-          change: { key: `add:${id}`, label: `add "${latest}"`, text: { newTodo: latest } },
-          send: async () => {
-            const again = await addTodo(latest, latest === title ? idempotencyKey : undefined);
-            if (completed && again.outcome === "saved") await setCompleted(again.item.id, true);
-          },
-        },
-      });
-      return { outcome, item };
-    }
+    });
+    const todo = state.items.at(-1)!;
+    const outcome = await sync.create(todo, title, idempotencyKey);
+    // Deleted while it was being added: nothing the user still wants was lost.
+    if (outcome.kind !== "saved" && !listed(todo)) return { kind: "moot" };
+    // The todo as the user left it, edits and ticks made meanwhile included.
+    const { title: latest, completed: ticked } = todo;
+    const settled = settle(outcome, {
+      what: `Couldn't add "${latest}"`,
+      rollback: () => take(todo),
+      retry: {
+        key: `add:${todo.id}`,
+        label: `add "${latest}"`,
+        newTodo: latest,
+        send: () => add(latest, latest === title ? idempotencyKey : undefined, ticked),
+      },
+    });
+    return settled.kind === "saved" && completed ? setCompleted(todo, true) : settled;
   }
 
-  async function setCompleted(id: string, completed: boolean): Promise<SaveOutcome> {
-    const item = find(id);
-    if (!item || item.completed === completed) return "saved";
-    const before = item.completed;
-    const key = `completed:${item.id}`;
-    const madeAt = sync.change(item.id);
-    failures.drop(key);
-    setState("items", indexOf(item), "completed", completed);
-    try {
-      saved(item, await sync.patch(item, { completed }, madeAt));
-      return "saved";
-    } catch (error) {
-      return failed(error, {
-        what: `Couldn't update "${item.title}"`,
-        rollback: () => rollback(item, "completed", completed, before),
-        retry: {
-          change: { key, label: `mark "${item.title}" ${completed ? "done" : "not done"}` },
-          send: () => setCompleted(item.id, completed),
-        },
-      });
-    }
-  }
-
-  /** The server took a change of `item`: note its new version. */
-  function saved(item: TodoItem, todo: Todo) {
-    const index = indexOf(item);
-    if (index >= 0) setState("items", index, { version: todo.version, updatedAt: todo.updatedAt });
-    succeeded();
+  async function setCompleted(todo: TodoItem, completed: boolean): Promise<Outcome> {
+    if (!listed(todo) || todo.completed === completed) return SAVED;
+    const key = `completed:${todo.id}`;
+    forget(key);
+    update(todo, { completed });
+    return settle(await sync.patch(todo, { completed }), {
+      what: `Couldn't update "${todo.title}"`,
+      rollback: () => undo(todo, "completed", completed, !completed),
+      retry: {
+        key,
+        label: `mark "${todo.title}" ${completed ? "done" : "not done"}`,
+        send: () => setCompleted(todo, completed),
+      },
+    });
   }
 
   /** Renames a todo (an empty title deletes it). */
-  async function rename(id: string, rawTitle: string): Promise<SaveOutcome> {
-    const item = find(id);
+  async function rename(todo: TodoItem, rawTitle: string): Promise<Outcome> {
     const title = rawTitle.trim();
-    if (!item || title === item.title) return "saved";
-    if (!title) return remove(id);
-    const before = item.title;
-    const key = `title:${item.id}`;
-    const madeAt = sync.change(item.id);
-    failures.drop(key);
-    setState("items", indexOf(item), "title", title);
-    renaming.set(item, title);
-    try {
-      saved(item, await sync.patch(item, { title }, madeAt));
-      return "saved";
-    } catch (error) {
-      return failed(error, {
-        what: `Couldn't rename "${before}"`,
-        rollback: () => rollback(item, "title", title, before),
-        retry: {
-          change: { key, label: `rename "${before}" to "${title}"`, text: { edit: { id: item.id, title } } },
-          send: () => rename(item.id, title),
-        },
-        edit: title,
-      });
-    } finally {
-      if (renaming.get(item) === title) renaming.delete(item);
-    }
+    if (!listed(todo) || title === todo.title) return SAVED;
+    if (!title) return remove(todo);
+    const before = todo.title;
+    const key = `title:${todo.id}`;
+    forget(key);
+    update(todo, { title });
+    return settle(await sync.patch(todo, { title }), {
+      what: `Couldn't rename "${before}"`,
+      rollback: () => undo(todo, "title", title, before),
+      retry: {
+        key,
+        label: `rename "${before}" to "${title}"`,
+        edit: { id: todo.id, title },
+        send: () => rename(todo, title),
+      },
+    });
   }
 
-  /** Deletes a todo. */
-  async function remove(id: string): Promise<SaveOutcome> {
-    const item = find(id);
-    if (!item) return "saved";
-    const title = item.title;
-    const index = indexOf(item);
-    const key = `remove:${item.id}`;
-    const madeAt = sync.change(item.id);
-    failures.drop(key, `title:${item.id}`, `completed:${item.id}`);
-    // (Setter functions see the raw array, not the proxies `find` returns: compare by index.)
-    setState("items", (items) => items.filter((_, i) => i !== index));
-    try {
-      await sync.remove(item, madeAt);
-      succeeded();
-      return "saved";
-    } catch (error) {
-      return failed(error, {
-        what: `Couldn't delete "${title}"`,
-        // As it is now: a todo deleted while it was being added has its server id by now.
-        rollback: () => setState("items", (items) => [...items, { ...unwrap(item) }].sort(byPosition)),
-        retry: { change: { key, label: `delete "${title}"` }, send: () => remove(item.id) },
-      });
-    }
+  async function remove(todo: TodoItem): Promise<Outcome> {
+    if (!listed(todo)) return SAVED;
+    const { title } = todo;
+    const key = `remove:${todo.id}`;
+    forget(key, `title:${todo.id}`, `completed:${todo.id}`);
+    take(todo);
+    return settle(await sync.remove(todo), {
+      what: `Couldn't delete "${title}"`,
+      rollback: () => putBack(todo),
+      retry: { key, label: `delete "${title}"`, send: () => remove(todo) },
+    });
   }
 
   /**
@@ -252,76 +205,61 @@ export function createTodosStore(api: ApiClient) {
    * changes queued behind this one are sent with the versions it made.
    */
   async function setAll(completed: boolean): Promise<void> {
-    const targets = state.items.map((item) => ({ item, bumped: item.completed !== completed }));
-    const changed = targets.filter((t) => t.bumped).map((t) => t.item);
-    const madeAt = sync.change(...changed.map((item) => item.id));
-    failures.drop("all");
+    const todos = [...state.items];
+    const changed = todos.filter((todo) => todo.completed !== completed);
+    forget("all");
     setState("items", (todo) => todo.completed !== completed, "completed", completed);
-    try {
-      await sync.inOrder(async () => {
-        await api.todos.completeAll(completed);
-        await resync(
-          madeAt,
-          new Map(targets.map(({ item, bumped }) => [item.id, sync.versionOf(item.id) + (bumped ? 1 : 0)])),
-        );
-      });
-      succeeded();
-    } catch (error) {
-      failed(error, {
-        what: completed ? "Couldn't complete all todos" : "Couldn't mark all todos active",
-        rollback: () =>
-          batch(() => {
-            for (const item of changed) rollback(item, "completed", completed, !completed);
-          }),
-        retry: {
-          change: { key: "all", label: completed ? "complete all" : "mark all active" },
-          send: () => setAll(completed),
-        },
-      });
-    }
+    const outcome = await sync.inOrder(changed, async (later) => {
+      const expected = new Map(todos.map((todo) => [todo.id, todo.version + (changed.includes(todo) ? 1 : 0)]));
+      await api.todos.completeAll(completed);
+      await resync(later, expected, todos);
+    });
+    settle(outcome, {
+      what: completed ? "Couldn't complete all todos" : "Couldn't mark all todos active",
+      rollback: () =>
+        batch(() => {
+          for (const todo of changed) undo(todo, "completed", completed, !completed);
+        }),
+      retry: { key: "all", label: completed ? "complete all" : "mark all active", send: () => setAll(completed) },
+    });
   }
 
-  async function clearCompleted() {
-    const removed = state.items.filter((todo) => todo.completed).map((todo) => ({ ...unwrap(todo) }));
+  async function clearCompleted(): Promise<void> {
+    const removed = state.items.filter((todo) => todo.completed);
     if (!removed.length) return;
-    const madeAt = sync.change(...removed.map((todo) => todo.id));
-    failures.drop("clear");
+    forget("clear");
     setState("items", (items) => items.filter((todo) => !todo.completed));
-    try {
-      await sync.inOrder(async () => {
-        await api.todos.clearCompleted();
-        // The server cleared what it had completed, which may not be exactly what this tab showed.
-        await resync(madeAt, new Map());
-      });
-      succeeded();
-    } catch (error) {
-      failed(error, {
-        what: "Couldn't clear completed todos",
-        rollback: () => setState("items", (items) => [...items, ...removed].sort(byPosition)),
-        retry: { change: { key: "clear", label: "clear completed" }, send: () => clearCompleted() },
-      });
-    }
+    // The server clears what it has completed, which may not be exactly what this tab showed.
+    const outcome = await sync.inOrder(removed, async (later) => {
+      await api.todos.clearCompleted();
+      await resync(later, new Map(), []);
+    });
+    settle(outcome, {
+      what: "Couldn't clear completed todos",
+      rollback: () => putBack(...removed),
+      retry: { key: "clear", label: "clear completed", send: () => clearCompleted() },
+    });
   }
 
   /** After a bulk change, in its turn: the list, with the versions it made. The change itself is
    * done: if the list cannot be read now, take the versions it most likely made (a wrong guess
    * means a later change is refused as changed elsewhere, and the todo reloaded, not lost). */
-  async function resync(since: number, expected: Map<string, number>) {
+  async function resync(later: () => Set<string>, expected: Map<string, number>, todos: TodoItem[]) {
     let loaded: Todo[];
     try {
       loaded = await api.todos.list();
     } catch {
-      for (const [id, version] of expected) sync.see({ id, version });
+      for (const todo of todos) update(todo, { version: expected.get(todo.id) ?? todo.version });
       return;
     }
-    merge(loaded, since, expected);
+    merge(loaded, later(), expected);
   }
 
   return {
     state,
     load,
     /** Adds a todo; "refused" when the server refused it (the text goes back to the input). */
-    add: async (title: string) => (await addTodo(title)).outcome,
+    add: (title: string) => add(title),
     setCompleted,
     rename,
     remove,
@@ -332,20 +270,15 @@ export function createTodosStore(api: ApiClient) {
     failures: failures.state,
     retry: failures.retry,
     dismissNotice: failures.dismissNotice,
-    idOf,
+    listed,
     /** New todos' titles not on the server yet (on their way, or waiting for Retry). */
     unsavedTitles: () => [
       ...failures.newTodoTitles(),
       ...state.items.filter((todo) => todo.saving).map((todo) => todo.title),
     ],
     /** The latest title edit not on the server yet (on its way, or waiting for Retry). */
-    unsavedEdit: (): { id: string; title: string } | undefined => {
-      const [item, title] = [...renaming].at(-1) ?? [];
-      return item && title !== undefined ? { id: item.id, title } : failures.lastEdit();
-    },
+    unsavedEdit: () => sync.renaming() ?? failures.lastEdit(),
     /** Forgets every todo (signing out, session ended). */
-    clear: () => setState(produce((s) => void s.items.splice(0))),
+    clear: () => setState("items", []),
   };
 }
-
-export type TodosStore = ReturnType<typeof createTodosStore>;
