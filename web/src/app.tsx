@@ -4,13 +4,8 @@ import { Router, type RouteSectionProps, useNavigate } from "@solidjs/router";
 import { onCleanup, Suspense } from "solid-js";
 import { AppHeader } from "./components/app-header.tsx";
 import { forgetSession } from "./lib/auth-client.ts";
-import { noteSignedOut, onSessionEvent } from "./lib/session.ts";
+import { type NavigationState, noteSignedOut, onSessionEvent } from "./lib/session.ts";
 import { routes } from "./routes.ts";
-
-/** Router state a page can be opened with. */
-export interface NavigationState {
-  reason?: "expired" | "signed-out";
-}
 
 function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();

@@ -10,7 +10,7 @@ export const routes: RouteDefinition[] = [
   {
     path: "/todos",
     component: RequireSession,
-    children: [{ path: "/", component: lazy(() => import("./pages/todos.tsx")) }],
+    children: [{ path: "/", component: lazy(() => import("./todos/todos-page.tsx")) }],
   },
   { path: "*", component: lazy(() => import("./pages/not-found.tsx")) },
 ];

@@ -4,7 +4,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { createApiClient, type RetryPolicy, type Todo } from "../src/lib/api.ts";
+import type { Todo } from "#contract";
+import { createApiClient } from "../src/lib/api.ts";
+import type { RetryPolicy } from "../src/lib/fetch-policy.ts";
 import { createTokenManager } from "../src/lib/token-manager.ts";
 import { tokenIssuer } from "./test-support.ts";
 

@@ -3,8 +3,8 @@ import { useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { userMessage } from "../lib/api-error.ts";
 import { forgetSession, signOut, useSession } from "../lib/auth-client.ts";
-import { discardDraft } from "../lib/draft.ts";
 import { noteSignedIn, noteSignedOut, tokens } from "../lib/session.ts";
+import { discardDraft } from "../todos/draft.ts";
 
 export function AppHeader() {
   const session = useSession();

@@ -6,9 +6,6 @@ import { type ErrorType, errorTypeForStatus, TRANSIENT_STATUSES } from "#contrac
 /** The API's error types, plus what the browser sees when nothing answers. */
 export type ApiErrorType = ErrorType | "network_error";
 
-/** The statusText of the stand-in response for a request that never got an answer. */
-export const NETWORK_FAILURE = "Network failure";
-
 export class ApiError extends Error {
   override name = "ApiError";
   /** HTTP status; 0 when the server could not be reached at all. */
@@ -61,9 +58,6 @@ export interface FetchErrorResult {
 /** Builds an ApiError from a better-fetch error result and, when known, the response's headers. */
 export function toApiError(error: FetchErrorResult, headers?: Headers): ApiError {
   const str = (value: unknown) => (typeof value === "string" && value ? value : undefined);
-  if (error.statusText === NETWORK_FAILURE && error.status_code === undefined) {
-    return new ApiError({ status: 0, errorType: "network_error", detail: "The server could not be reached" });
-  }
   const status = typeof error.status_code === "number" ? error.status_code : error.status;
   return new ApiError({
     status,
@@ -110,7 +104,7 @@ export function userMessage(error: unknown): string {
         : error.detail;
     case "precondition_failed":
       // Only a todo's PATCH or DELETE answers 412 (If-Match), and the app shows the latest version
-      // whenever it gets one (pages/todo-sync.ts).
+      // whenever it gets one (todos/todo-sync.ts).
       return "This todo was changed in another tab or device; here is the latest version — your change was not saved.";
     case "not_found":
       return "That item no longer exists. It may have been deleted in another tab.";

@@ -1,21 +1,12 @@
 // The one client of the todo API. Built on @better-fetch/fetch: its `auth` option attaches the
-// bearer token, a plugin refreshes the token and replays the request once after a 401, its
-// exponential retry strategy retries idempotent requests on 502/503/504 and on network failures
-// (honouring Retry-After), and every failure becomes a typed ApiError.
-import { type BetterFetchPlugin, createFetch, type ExponentialRetry } from "@better-fetch/fetch";
-import { MAX_PAGE_SIZE, type Todo, type TodoPage, type TodoPatch, TRANSIENT_STATUSES } from "#contract";
-import { ApiError, type FetchErrorResult, NETWORK_FAILURE, parseRetryAfter, toApiError } from "./api-error.ts";
+// bearer token, a plugin refreshes the token and replays the request once after a 401, every
+// request is retried on 502/503/504 and on network failures (lib/fetch-policy.ts), and every
+// failure becomes a typed ApiError.
+import { type BetterFetchPlugin, createFetch } from "@better-fetch/fetch";
+import { MAX_PAGE_SIZE, type Todo, type TodoPage, type TodoPatch } from "#contract";
+import { ApiError, type FetchErrorResult, toApiError } from "./api-error.ts";
+import { answeringNetworkFailures, type RetryPolicy, retryingTransientFailures } from "./fetch-policy.ts";
 import { SessionGoneError, type TokenManager } from "./token-manager.ts";
-
-export type { Todo, TodoPatch };
-
-export interface RetryPolicy {
-  /** First backoff; doubled on each further retry. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A Retry-After longer than this is not waited for: the user gets the error (and a retry button). */
-  maxRetryAfterMs: number;
-}
 
 export interface ApiClientOptions {
   /** The API's root, e.g. "/api". */
@@ -29,13 +20,8 @@ export interface ApiClientOptions {
   log?: boolean;
 }
 
-/** At most 3 tries: the first and two retries. */
-const MAX_RETRIES = 2;
-const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 10_000 };
-
 const sessionExpired = (detail: string, cause: unknown) =>
   new ApiError({ status: 401, errorType: "authentication_error", detail, sessionExpired: true, cause });
-const retryAfterMs = (response: Response) => (parseRetryAfter(response.headers.get("Retry-After")) ?? 0) * 1000;
 const bearerOf = (headers: Headers) => headers.get("authorization")?.replace(/^Bearer\s+/i, "");
 /** If-Match for a todo at `version`; none (an unconditional write) when the version is not known. */
 const ifMatch = (version: number | undefined) => (version === undefined ? undefined : { "If-Match": `"${version}"` });
@@ -78,36 +64,15 @@ function requestLogger(): BetterFetchPlugin {
 
 export function createApiClient(options: ApiClientOptions) {
   const { tokens } = options;
-  const policy = options.retry ?? DEFAULT_RETRY;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-
-  // better-fetch retries responses, not rejected fetches: a request that got no answer becomes a
-  // stand-in 503 so the same retry strategy covers it; toApiError maps it back to a network error.
-  const send: typeof fetch = async (input, init) => {
-    try {
-      return await fetchImpl(input, init);
-    } catch (error) {
-      if (init?.signal?.aborted) throw error;
-      return new Response(null, { status: 503, statusText: NETWORK_FAILURE });
-    }
-  };
-
-  const retry: ExponentialRetry = {
-    type: "exponential",
-    attempts: MAX_RETRIES,
-    baseDelay: policy.baseDelayMs,
-    maxDelay: policy.maxDelayMs,
-    shouldRetry: (response) =>
-      response !== null &&
-      TRANSIENT_STATUSES.includes(response.status) &&
-      retryAfterMs(response) <= policy.maxRetryAfterMs,
-  };
+  const send = answeringNetworkFailures(options.fetch ?? globalThis.fetch.bind(globalThis));
 
   const $fetch = createFetch({
     baseURL: options.baseURL,
     customFetchImpl: send,
     auth: { type: "Bearer", token: () => tokens.getToken() },
+    // Every request of this API can safely run twice: a PATCH sets absolute values, a create
+    // carries its Idempotency-Key, and a DELETE or a bulk change repeated changes nothing more.
+    ...retryingTransientFailures(options.retry, options.sleep),
     // import.meta.env.DEV is false in production builds, so the logger is not even shipped there.
     plugins: [
       refreshOnUnauthorized(tokens, send),
@@ -118,7 +83,7 @@ export function createApiClient(options: ApiClientOptions) {
   async function call<T>(
     method: "GET" | "POST" | "PATCH" | "DELETE",
     path: string,
-    init: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; idempotent: boolean },
+    init: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
   ): Promise<T> {
     let failedHeaders: Headers | undefined;
     let result: { data: T; error: null } | { data: null; error: FetchErrorResult };
@@ -128,15 +93,6 @@ export function createApiClient(options: ApiClientOptions) {
         body: init.body,
         query: init.query,
         headers: init.headers,
-        // Only requests that can safely run twice.
-        retry: init.idempotent ? retry : undefined,
-        async onRetry({ response, request }) {
-          // The strategy waits the backoff; make up the rest of a longer Retry-After.
-          const attempt = (request as { retryAttempt?: number }).retryAttempt ?? 0;
-          const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-          const extra = retryAfterMs(response) - backoff;
-          if (extra > 0) await sleep(extra);
-        },
         onError({ response }) {
           failedHeaders = response.headers;
         },
@@ -172,14 +128,14 @@ export function createApiClient(options: ApiClientOptions) {
         let cursor: string | null = null;
         do {
           const query: Record<string, string> = { limit: String(MAX_PAGE_SIZE), ...(cursor ? { cursor } : {}) };
-          const page: TodoPage = await call<TodoPage>("GET", "/todos", { query, idempotent: true });
+          const page: TodoPage = await call<TodoPage>("GET", "/todos", { query });
           items.push(...page.items);
           cursor = page.nextCursor;
         } while (cursor);
         return items;
       },
       /** One todo, as the server has it now. */
-      get: (id: string) => call<Todo>("GET", todoPath(id), { idempotent: true }),
+      get: (id: string) => call<Todo>("GET", todoPath(id)),
       // One key per todo the user adds, the same on every retry: the Worker answers a repeated key
       // with the todo it already created, so a retry after a lost answer cannot make a second one.
       // The caller may pass the key again to re-send an add that failed for good (the banner's Retry).
@@ -187,20 +143,17 @@ export function createApiClient(options: ApiClientOptions) {
         call<Todo>("POST", "/todos", {
           body: { title },
           headers: { "Idempotency-Key": idempotencyKey },
-          idempotent: true,
         }),
       // `version`: the one the caller last saw (If-Match); the server answers 412 if the todo has
       // changed since. The patch sets absolute values, so replaying it is harmless; but a retry after
       // a lost answer of a write that went through gets a 412 too, which the caller has to tell apart
-      // (pages/todo-sync.ts: the todo is then exactly one version on, holding this patch).
+      // (todos/todo-sync.ts: the todo is then exactly one version on, holding this patch).
       update: (id: string, patch: TodoPatch, version?: number) =>
-        call<Todo>("PATCH", todoPath(id), { body: patch, headers: ifMatch(version), idempotent: true }),
-      remove: (id: string, version?: number) =>
-        call<void>("DELETE", todoPath(id), { headers: ifMatch(version), idempotent: true }),
+        call<Todo>("PATCH", todoPath(id), { body: patch, headers: ifMatch(version) }),
+      remove: (id: string, version?: number) => call<void>("DELETE", todoPath(id), { headers: ifMatch(version) }),
       completeAll: (completed: boolean) =>
-        call<{ updated: number }>("POST", "/todos/complete-all", { body: { completed }, idempotent: true }),
-      clearCompleted: () =>
-        call<{ deleted: number }>("DELETE", "/todos", { query: { status: "completed" }, idempotent: true }),
+        call<{ updated: number }>("POST", "/todos/complete-all", { body: { completed } }),
+      clearCompleted: () => call<{ deleted: number }>("DELETE", "/todos", { query: { status: "completed" } }),
     },
   };
 }

@@ -2,16 +2,19 @@
 // access tokens from /api/auth/token. Every failure comes out as an ApiError.
 
 import { createAuthClient } from "better-auth/solid";
-import { TRANSIENT_STATUSES } from "#contract";
 import { ApiError, type FetchErrorResult, toApiError } from "./api-error.ts";
 import { apiOrigin, crossOrigin } from "./api-origin.ts";
+import { answeringNetworkFailures, retryingTransientFailures } from "./fetch-policy.ts";
 import { SessionGoneError } from "./token-manager.ts";
 
 export const authClient = createAuthClient({
   baseURL: apiOrigin,
   basePath: "/api/auth",
-  // Same origin, cookies go anyway; from a Pages site to the Worker they must be asked for.
-  fetchOptions: { credentials: crossOrigin ? "include" : "same-origin" },
+  fetchOptions: {
+    // Same origin, cookies go anyway; from a Pages site to the Worker they must be asked for.
+    credentials: crossOrigin ? "include" : "same-origin",
+    customFetchImpl: answeringNetworkFailures((input, init) => fetch(input, init)),
+  },
 });
 
 type Result<T> = { data: T; error: null } | { data: null; error: FetchErrorResult };
@@ -19,17 +22,9 @@ type Result<T> = { data: T; error: null } | { data: null; error: FetchErrorResul
 /** Runs one Better Auth call and returns its data, or throws an ApiError. */
 async function unwrap<T>(call: (onError: (context: { response: Response }) => void) => Promise<unknown>): Promise<T> {
   let headers: Headers | undefined;
-  let result: Result<T>;
-  try {
-    result = (await call(({ response }) => {
-      headers = response.headers;
-    })) as Result<T>;
-  } catch (error) {
-    // fetch rejects with a TypeError when no answer came back; anything else is not ours to relabel.
-    if (error instanceof TypeError)
-      throw new ApiError({ status: 0, errorType: "network_error", detail: error.message, cause: error });
-    throw error;
-  }
+  const result = (await call(({ response }) => {
+    headers = response.headers;
+  })) as Result<T>;
   if (result.error) throw toApiError(result.error, headers);
   return result.data;
 }
@@ -68,18 +63,8 @@ export function forgetSession(): void {
 export async function fetchAccessToken(): Promise<string> {
   try {
     const { token } = await unwrap<{ token: string }>((onError) =>
-      authClient.$fetch("/token", {
-        method: "GET",
-        onError,
-        // A GET: safe to try again when the Worker or its database is briefly unavailable.
-        retry: {
-          type: "exponential",
-          attempts: 2,
-          baseDelay: 500,
-          maxDelay: 4000,
-          shouldRetry: (response) => response !== null && TRANSIENT_STATUSES.includes(response.status),
-        },
-      }),
+      // A GET: safe to try again when the Worker or its database is briefly unavailable.
+      authClient.$fetch("/token", { method: "GET", onError, ...retryingTransientFailures() }),
     );
     return token;
   } catch (error) {

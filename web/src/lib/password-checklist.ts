@@ -1,8 +1,6 @@
 // The live password checklist on the sign-up form, built from the rules the server enforces
 // (#contract): one definition, so the ticks and the server always agree.
-import { PASSWORD_MAX_LENGTH, PASSWORD_RULES, type PasswordRule } from "#contract";
-
-export { PASSWORD_MAX_LENGTH };
+import { PASSWORD_RULES, type PasswordRule } from "#contract";
 
 export interface ChecklistItem {
   id: PasswordRule["id"];

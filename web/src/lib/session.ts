@@ -8,6 +8,11 @@ import { createTokenManager } from "./token-manager.ts";
 
 export type SessionEvent = "expired" | "signed-out" | "user-changed";
 
+/** Router state of the sign-in page when the app sends the user there: why. */
+export interface NavigationState {
+  reason?: Exclude<SessionEvent, "user-changed">;
+}
+
 const listeners = new Set<(event: SessionEvent) => void>();
 
 /** Subscribes to session events; returns the unsubscribe function. */

@@ -1,7 +1,8 @@
 // What people read when something fails: Better Auth's and the API's errors, worded for a person,
 // never a raw status, and "Invalid email or password" without saying which one was wrong.
 import { describe, expect, it } from "vitest";
-import { NETWORK_FAILURE, toApiError, userMessage } from "./api-error.ts";
+import { toApiError, userMessage } from "./api-error.ts";
+import { answeringNetworkFailures } from "./fetch-policy.ts";
 import { safeRedirect } from "./redirect.ts";
 
 /** An error body as the Worker sends it for Better Auth (routes/auth.ts adds the API's fields). */
@@ -51,8 +52,11 @@ describe("messages for people", () => {
     expect(userMessage(error)).toBe("Too many attempts. Please wait 42 seconds and try again.");
   });
 
-  it("no answer at all is a network error, not a 503 from the server", () => {
-    const error = toApiError({ status: 503, statusText: NETWORK_FAILURE });
+  it("no answer at all is a network error, not a 503 from the server", async () => {
+    const send = answeringNetworkFailures(() => Promise.reject(new TypeError("Failed to fetch")));
+    const response = await send("http://127.0.0.1/api/todos");
+    // As better-fetch hands a failed answer to the clients: its JSON body, status and statusText.
+    const error = toApiError({ ...(await response.json()), status: response.status, statusText: response.statusText });
     expect(error).toMatchObject({ status: 0, errorType: "network_error" });
   });
 

@@ -1,10 +1,10 @@
 // /sign-in: email and password, then back to where the user was going (?redirect=).
 import { useLocation } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
-import type { NavigationState } from "../app.tsx";
 import { PasswordInput } from "../components/password-input.tsx";
 import { ApiError, userMessage } from "../lib/api-error.ts";
 import { signIn } from "../lib/auth-client.ts";
+import type { NavigationState } from "../lib/session.ts";
 import { createAuthForm } from "./auth-form.ts";
 
 export default function SignInPage() {

@@ -1,12 +1,11 @@
 // /sign-up: name, email and a password checked live against the server's rules; signed in after.
 
 import { createSignal, Show } from "solid-js";
-import { NAME_MAX_LENGTH } from "#contract";
+import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH } from "#contract";
 import { PasswordChecklist } from "../components/password-checklist.tsx";
 import { PasswordInput } from "../components/password-input.tsx";
 import { ApiError, userMessage } from "../lib/api-error.ts";
 import { signUp } from "../lib/auth-client.ts";
-import { PASSWORD_MAX_LENGTH } from "../lib/password-checklist.ts";
 import { createAuthForm } from "./auth-form.ts";
 
 export default function SignUpPage() {

@@ -1,15 +1,15 @@
 // /todos: the signed-in user's todos with TodoMVC's behaviours, on the API. The filter lives in
 // the URL (?filter=active|completed). What the user typed survives a failed save: it goes back to
 // its field, or waits in the banner's Retry or the notice (save-failures.ts), and an expired
-// session keeps it through signing in again (lib/draft.ts).
+// session keeps it through signing in again (draft.ts).
 import { useSearchParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
 import { TITLE_MAX_LENGTH } from "#contract";
-import { TodoItemView } from "../components/todo-item.tsx";
 import { useSession } from "../lib/auth-client.ts";
-import { saveDraft, takeDraft } from "../lib/draft.ts";
 import { api, onSessionEvent } from "../lib/session.ts";
-import { createTodosStore, type Filter, matchesFilter } from "./todos-store.ts";
+import { saveDraft, takeDraft } from "./draft.ts";
+import { TodoItemView } from "./todo-item.tsx";
+import { createTodosStore, type Filter, matchesFilter, type TodoItem } from "./todos-store.ts";
 
 const FILTERS: { value: Filter; label: string; href: string; empty: string }[] = [
   { value: "all", label: "All", href: "/todos", empty: "" },
@@ -27,7 +27,7 @@ export default function TodosPage() {
   const userId = session().data?.user.id ?? "";
   const draft = takeDraft(userId);
   const [newTitle, setNewTitle] = createSignal(draft?.newTodo ?? "");
-  const [editing, setEditing] = createSignal<{ id: string; title: string }>();
+  const [editing, setEditing] = createSignal<{ todo: TodoItem; title: string }>();
   const [restoredNotice, setRestoredNotice] = createSignal(Boolean(draft?.newTodo || draft?.editing));
   let newTodoInput: HTMLInputElement | undefined;
   document.title = "Todos · edge-todo";
@@ -40,7 +40,7 @@ export default function TodosPage() {
         const edit = editing();
         saveDraft(userId, {
           newTodo: unsaved,
-          editing: edit ? { ...edit, id: store.idOf(edit.id) } : store.unsavedEdit(),
+          editing: edit ? { id: edit.todo.id, title: edit.title } : store.unsavedEdit(),
         });
       }
       setEditing(undefined);
@@ -48,16 +48,13 @@ export default function TodosPage() {
     }),
   );
 
-  void store.load().then(() => {
-    const wasEditing = draft?.editing;
-    if (wasEditing && state.items.some((todo) => todo.id === wasEditing.id)) setEditing(wasEditing);
-  });
-
-  /** (A todo being added gets its server id while the user may be editing it already.) */
-  const editingId = () => {
-    const current = editing();
-    return current && store.idOf(current.id);
+  /** Opens the editor of the todo with this id, if it is listed, with `title` in it. */
+  const editAgain = (edit: { id: string; title: string } | undefined) => {
+    const todo = state.items.find((t) => t.id === edit?.id);
+    if (todo && edit) setEditing({ todo, title: edit.title });
   };
+
+  void store.load().then(() => editAgain(draft?.editing));
   const visible = createMemo(() => state.items.filter((todo) => matchesFilter(todo, filter())));
   const left = createMemo(() => state.items.filter((todo) => !todo.completed).length);
   const anyCompleted = () => state.items.some((todo) => todo.completed);
@@ -71,7 +68,7 @@ export default function TodosPage() {
     setRestoredNotice(false);
     const outcome = await store.add(title);
     // Refused: give the text back, unless the user has typed something new meanwhile.
-    if (outcome === "refused" && !newTitle()) setNewTitle(title);
+    if (outcome.kind === "refused" && !newTitle()) setNewTitle(title);
   }
 
   function commitEdit() {
@@ -79,16 +76,14 @@ export default function TodosPage() {
     setEditing(undefined);
     if (!current) return;
     if (!current.title.trim()) newTodoInput?.focus();
-    void store.rename(current.id, current.title).then((outcome) => {
+    void store.rename(current.todo, current.title).then((outcome) => {
       // Refused: reopen the editor with what the user typed, unless they are editing again already.
-      if (outcome === "refused" && !editing() && state.items.some((todo) => todo.id === store.idOf(current.id))) {
-        setEditing(current);
-      }
+      if (outcome.kind === "refused" && !editing() && store.listed(current.todo)) setEditing(current);
     });
   }
 
-  function deleteTodo(id: string) {
-    void store.remove(id);
+  function deleteTodo(todo: TodoItem) {
+    void store.remove(todo);
     newTodoInput?.focus();
   }
 
@@ -145,7 +140,7 @@ export default function TodosPage() {
                     type="button"
                     class="small"
                     onClick={() => {
-                      setEditing({ ...edit() });
+                      editAgain(edit());
                       store.dismissNotice();
                     }}
                   >
@@ -202,13 +197,13 @@ export default function TodosPage() {
               {(todo) => (
                 <TodoItemView
                   todo={todo}
-                  editing={editingId() === todo.id ? editing()!.title : undefined}
-                  onToggle={(completed) => void store.setCompleted(todo.id, completed)}
-                  onStartEdit={() => setEditing({ id: todo.id, title: todo.title })}
-                  onEditInput={(title) => setEditing({ id: todo.id, title })}
+                  editing={editing()?.todo === todo ? editing()!.title : undefined}
+                  onToggle={(completed) => void store.setCompleted(todo, completed)}
+                  onStartEdit={() => setEditing({ todo, title: todo.title })}
+                  onEditInput={(title) => setEditing({ todo, title })}
                   onCommit={commitEdit}
                   onCancel={() => setEditing(undefined)}
-                  onDelete={() => deleteTodo(todo.id)}
+                  onDelete={() => deleteTodo(todo)}
                 />
               )}
             </For>

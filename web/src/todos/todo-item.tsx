@@ -3,7 +3,7 @@
 
 import { Show } from "solid-js";
 import { TITLE_MAX_LENGTH } from "#contract";
-import type { TodoItem } from "../pages/todos-store.ts";
+import type { TodoItem } from "./todos-store.ts";
 
 export interface TodoItemProps {
   todo: TodoItem;
