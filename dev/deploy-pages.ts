@@ -1,5 +1,5 @@
 // `npm run deploy:pages`: the web app alone on Cloudflare Pages, calling the Worker on a sibling
-// subdomain (README, "Pages option"). VITE_API_BASE_URL is the Worker's origin; PAGES_PROJECT names
+// subdomain (docs/operations.md, "Pages option"). VITE_API_BASE_URL is the Worker's origin; PAGES_PROJECT names
 // the Pages project (default edge-todo-web). Other arguments go to `wrangler pages deploy`.
 import { spawnSync } from "node:child_process";
 import { root } from "./local-stack.ts";

@@ -1,9 +1,9 @@
 // `npm run lock:fix`, after any `npm install` that changes package-lock.json.
-// The npm mirror these machines use lacks the macOS, Windows and musl builds of recent versions of
-// the native packages we use (workerd, Biome), so `npm install` leaves them out of the lock, and
-// `npm ci` then refuses the lock as out of sync. This adds the missing optional platform entries
-// (version, os, cpu, libc), as a lock made against the public registry has them: npm skips them on
-// this machine and fetches them by version where they apply.
+// A registry mirror that lacks the macOS, Windows and musl builds of recent versions of the native
+// packages we use (workerd, Biome) makes `npm install` leave them out of the lock, and `npm ci`
+// elsewhere then refuses the lock as out of sync. This adds the missing optional platform entries
+// (version, os, cpu, libc), as a lock made against the public registry has them: npm skips the ones
+// that do not apply to the installing machine and fetches the others by version.
 import { readFileSync, writeFileSync } from "node:fs";
 
 interface Platform {
@@ -40,7 +40,7 @@ let added = 0;
 
 for (const entry of Object.values(lock.packages)) {
   const optional = Object.entries(entry.optionalDependencies ?? {});
-  // npm installed this machine's build of the group; the others belong in the same folder.
+  // npm installed the installing machine's build of the group; the others belong in the same folder.
   const installed = optional
     .map(([name, version]) =>
       Object.keys(lock.packages).find(
