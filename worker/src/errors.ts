@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ERROR_TYPES, type ErrorBody, type ErrorType, errorTypeForStatus, RETRY_AFTER_SECONDS } from "#contract";
 import { ConfigError } from "./config.ts";
 import { classifyDatabaseError, describeDatabaseError } from "./db/errors.ts";
+import { log } from "./log.ts";
 
 export class AppError extends Error {
   override name = "AppError";
@@ -34,6 +35,14 @@ export class AppError extends Error {
   }
 }
 
+/** 503 with Retry-After: a dependency (the database, the rate limiter) cannot answer right now. */
+export function serviceUnavailable(detail: string, cause?: unknown): AppError {
+  return new AppError("service_unavailable", detail, {
+    headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
+    cause,
+  });
+}
+
 /** Turns any thrown value into an AppError, logging what the client must not see. */
 export function toAppError(err: unknown, requestId: string): AppError {
   if (err instanceof AppError) return err;
@@ -44,19 +53,17 @@ export function toAppError(err: unknown, requestId: string): AppError {
   }
   const database = classifyDatabaseError(err);
   if (database === "unavailable") {
-    log("warn", requestId, "database unavailable", err);
-    return new AppError("service_unavailable", "The database is unavailable; please retry shortly", {
-      headers: { "Retry-After": String(RETRY_AFTER_SECONDS) },
-    });
+    logError("warn", requestId, "database unavailable", err);
+    return serviceUnavailable("The database is unavailable; please retry shortly");
   }
   if (database === "conflict") {
     return new AppError("conflict", "The request conflicts with existing data");
   }
   if (err instanceof ConfigError) {
-    log("error", requestId, err.message);
+    logError("error", requestId, err.message);
     return new AppError("internal_error", "The server is misconfigured; see the Worker logs");
   }
-  log("error", requestId, "unhandled error", err);
+  logError("error", requestId, "unhandled error", err);
   return new AppError("internal_error", "Internal server error");
 }
 
@@ -72,8 +79,8 @@ export function notFound<E extends WithRequestId>(c: Context<E>): Response {
   return c.json(new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`).toBody(), 404);
 }
 
-function log(level: "warn" | "error", requestId: string, msg: string, err?: unknown): void {
-  console[level](JSON.stringify({ level, requestId, msg, error: err === undefined ? undefined : describeError(err) }));
+function logError(level: "warn" | "error", requestId: string, msg: string, err?: unknown): void {
+  log(level, msg, { requestId, ...(err === undefined ? {} : { error: describeError(err) }) });
 }
 
 /** What may be logged about an error: for database errors never the query's parameters. */

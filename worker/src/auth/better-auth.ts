@@ -16,7 +16,8 @@ import {
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import * as schema from "../db/schema/index.ts";
-import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS } from "./signing-keys.ts";
+import { previousSecrets, resignSessionCookie } from "./cookie-rotation.ts";
+import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS, signingKeyActivation } from "./signing-keys.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -47,6 +48,7 @@ export function jwtPluginOptions(config: Config) {
 }
 
 export function createAuth(config: Config, db: Db) {
+  const olderSecrets = previousSecrets(config);
   return betterAuth({
     appName: "edge-todo",
     baseURL: config.publicBaseUrl,
@@ -54,7 +56,7 @@ export function createAuth(config: Config, db: Db) {
     // They name sessions by token, which must not reach page scripts; /api/sessions replaces them.
     disabledPaths: ["/list-sessions", "/revoke-session"],
     secret: config.betterAuthSecret,
-    // While rotating: encrypt with the first, decrypt with any (see README, "Rotating secrets").
+    // While rotating: encrypt with the first, decrypt with any (docs/operations.md, "Rotating").
     ...(config.betterAuthSecrets.length ? { secrets: config.betterAuthSecrets } : {}),
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, {
@@ -112,17 +114,33 @@ export function createAuth(config: Config, db: Db) {
             });
           }
         }
+        const headers = await resignSessionCookie(ctx, olderSecrets);
         // A password change signs out every other session: whoever knew the old password is out.
-        if (ctx.path === "/change-password") {
-          return { context: { body: { ...ctx.body, revokeOtherSessions: true } } };
-        }
+        const body = ctx.path === "/change-password" ? { ...ctx.body, revokeOtherSessions: true } : undefined;
+        if (headers || body) return { context: { ...(headers ? { headers } : {}), ...(body ? { body } : {}) } };
       }),
     },
-    plugins: [jwt(jwtPluginOptions(config))],
+    plugins: [jwt(jwtPluginOptions(config)), signingKeyActivation],
   });
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+const instances = new WeakMap<Db, Auth>();
+
+/**
+ * The Better Auth instance for `db`, built on its first request: over Neon's HTTP API (one database
+ * per config) that is once per isolate; over TCP (Hyperdrive) once per request, as its database
+ * connection is the request's.
+ */
+export function authFor(config: Config, db: Db): Auth {
+  let auth = instances.get(db);
+  if (!auth) {
+    auth = createAuth(config, db);
+    instances.set(db, auth);
+  }
+  return auth;
+}
 
 function requireName(name: unknown): void {
   if (typeof name !== "string" || !name.trim() || name.length > NAME_MAX_LENGTH) {

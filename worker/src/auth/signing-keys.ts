@@ -1,11 +1,13 @@
 // JWT signing keys: the jwt plugin's key store (cached in the isolate) and rotation.
 //
-// Rotation publishes before it signs: the new key is written with a start time in the future and
-// the current keys get that same time as their expiry. Until then every token is still signed with
+// Rotation publishes before it signs: the new key is written with a start time in the future
+// (`activatesAt`, a column this app adds to the jwt plugin's table) and the current keys get that
+// same time as their expiry. Until then every token is still signed with
 // the old key while every verifier, whose key cache lives at most 5 minutes, picks the new public
 // key up; from then on tokens carry the new kid and are accepted everywhere at once, whatever an
 // attacker does to the unknown-kid reload budget. Retired keys keep verifying the tokens they signed
 // for the grace period.
+import type { BetterAuthPlugin } from "better-auth";
 import { createJwk, type Jwk, type JwtOptions, type jwt } from "better-auth/plugins/jwt";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
@@ -27,7 +29,16 @@ export const KEY_ACTIVATION_DELAY_SECONDS = 2 * (SIGNING_KEYS_CACHE_MS / 1000);
 
 type KeyStore = Required<NonNullable<JwtOptions["adapter"]>>;
 
-let cachedRows: { rows: Jwk[]; readAt: number } | undefined;
+/** A key row as this app stores it: the jwt plugin's fields, and when the key starts signing. */
+type SigningKey = Jwk & { activatesAt?: Date | null };
+
+/** Adds `activatesAt` to the jwt plugin's jwks table, so Better Auth reads and writes it. */
+export const signingKeyActivation = {
+  id: "signing-key-activation",
+  schema: { jwks: { fields: { activatesAt: { type: "date", required: false } } } },
+} satisfies BetterAuthPlugin;
+
+let cachedRows: { rows: SigningKey[]; readAt: number } | undefined;
 
 /**
  * The jwt plugin's key store, with the rows (private keys still encrypted) cached in the isolate:
@@ -41,9 +52,9 @@ export const cachedKeyStore: KeyStore = {
     const publishing = ctx.path === "/jwks";
     const maxAge = publishing ? JWKS_CACHE_MS : SIGNING_KEYS_CACHE_MS;
     if (!cachedRows || now - cachedRows.readAt >= maxAge) {
-      cachedRows = { rows: await ctx.context.adapter.findMany<Jwk>({ model: "jwks" }), readAt: now };
+      cachedRows = { rows: await ctx.context.adapter.findMany<SigningKey>({ model: "jwks" }), readAt: now };
     }
-    return publishing ? cachedRows.rows : cachedRows.rows.filter((key) => key.createdAt.getTime() <= now);
+    return publishing ? cachedRows.rows : cachedRows.rows.filter((key) => (key.activatesAt?.getTime() ?? 0) <= now);
   },
   async createJwk(webKey, ctx) {
     cachedRows = undefined;
@@ -68,7 +79,7 @@ export async function rotateSigningKey(
   const context = await auth.$context;
   const created = (await createJwk({ context } as Parameters<typeof createJwk>[0], jwtOptions)) as { id: string };
   const switchAt = new Date(Date.now() + activationDelaySeconds * 1000);
-  await db.update(jwks).set({ createdAt: switchAt }).where(eq(jwks.id, created.id));
+  await db.update(jwks).set({ activatesAt: switchAt }).where(eq(jwks.id, created.id));
   await db
     .update(jwks)
     .set({ expiresAt: switchAt })

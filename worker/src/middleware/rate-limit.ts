@@ -2,7 +2,7 @@
 // RateLimiter Durable Object. Over the limit: 429 in the standard error shape, with Retry-After.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
-import { AppError } from "../errors.ts";
+import { AppError, serviceUnavailable } from "../errors.ts";
 
 export const rateLimitAuth = createMiddleware<AppEnv>(async (c, next) => {
   const rule = c.var.config.authRateLimit;
@@ -12,10 +12,7 @@ export const rateLimitAuth = createMiddleware<AppEnv>(async (c, next) => {
   const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
   // Fail closed: without the counter the attempt is refused, never let through unlimited.
   const verdict = await limiter.hit(rule.max, rule.windowSeconds).catch((err: unknown) => {
-    throw new AppError("service_unavailable", "Rate limiter unavailable; please retry shortly", {
-      headers: { "Retry-After": "5" },
-      cause: err,
-    });
+    throw serviceUnavailable("Rate limiter unavailable; please retry shortly", err);
   });
   c.header("RateLimit-Limit", String(rule.max));
   c.header("RateLimit-Remaining", String(verdict.remaining));

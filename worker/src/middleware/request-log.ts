@@ -3,23 +3,20 @@
 // it), no headers, no bodies, so passwords, tokens and cookies cannot reach the logs.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
+import { log } from "../log.ts";
 
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
   await next();
   const status = c.res.status;
   const user = (c.var as { user?: { sub: string } }).user;
-  console[status >= 500 ? "error" : "log"](
-    JSON.stringify({
-      level: status >= 500 ? "error" : "info",
-      msg: "request",
-      requestId: c.var.requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      // Wall time in Workers advances only across I/O: this is time spent waiting, not CPU.
-      ms: Date.now() - started,
-      ...(user ? { userId: user.sub } : {}),
-    }),
-  );
+  log(status >= 500 ? "error" : "info", "request", {
+    requestId: c.var.requestId,
+    method: c.req.method,
+    path: c.req.path,
+    status,
+    // Wall time in Workers advances only across I/O: this is time spent waiting, not CPU.
+    ms: Date.now() - started,
+    ...(user ? { userId: user.sub } : {}),
+  });
 });

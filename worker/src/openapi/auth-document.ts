@@ -13,6 +13,7 @@ import { createAuth } from "../auth/better-auth.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { RATE_LIMITED_AUTH_PATHS, stripsSessionToken } from "../routes/auth.ts";
+import { errorResponses } from "./describe.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -57,16 +58,6 @@ const AUTH_ERROR: JsonObject = {
   ],
 };
 
-function authError(description: string, headers: string[] = []): JsonObject {
-  return {
-    description,
-    ...(headers.length
-      ? { headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) }
-      : {}),
-    content: { "application/json": { schema: componentRef("AuthError") } },
-  };
-}
-
 /** Better Auth writes OpenAPI 3.0's `nullable`; 3.1 says it with a "null" type. */
 function withNullTypes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withNullTypes);
@@ -105,21 +96,18 @@ function withoutSessionToken(response: JsonObject, schemas: Record<string, JsonO
 function errorAnswers(path: string, method: string, sessionRequired: boolean): JsonObject {
   const rateLimited = method === "post" && RATE_LIMITED_AUTH_PATHS.includes(path);
   const post = method === "post";
-  return {
-    400: authError("Invalid input, or a rule Better Auth enforces (`code` says which)"),
-    ...(sessionRequired ? { 401: authError("No session cookie, or an expired or revoked session") } : {}),
-    ...(path === "/sign-in/email" ? { 401: authError("Invalid email or password") } : {}),
-    ...(post ? { 403: authError("The request's Origin is not a trusted origin (CSRF check)") } : {}),
-    ...(path === "/sign-up/email" ? { 409: authError("The e-mail address is taken") } : {}),
-    ...(post ? { 413: authError("The body is larger than 64 KiB") } : {}),
-    ...(rateLimited
-      ? { 429: authError("Too many attempts from this address; retry after Retry-After seconds", ["Retry-After"]) }
-      : {}),
-    500: authError("Unexpected server error; the logs have it under X-Request-Id"),
-    503: authError(rateLimited ? "The database or the rate limiter is unavailable" : "The database is unavailable", [
-      "Retry-After",
-    ]),
+  const errors: Record<number, string> = {
+    400: "Invalid input, or a rule Better Auth enforces (`code` says which)",
+    500: "Unexpected server error; the logs have it under X-Request-Id",
+    503: rateLimited ? "The database or the rate limiter is unavailable" : "The database is unavailable",
   };
+  if (sessionRequired) errors[401] = "No session cookie, or an expired or revoked session";
+  if (path === "/sign-in/email") errors[401] = "Invalid email or password";
+  if (path === "/sign-up/email") errors[409] = "The e-mail address is taken";
+  if (post) errors[403] = "The request's Origin is not a trusted origin (CSRF check)";
+  if (post) errors[413] = "The body is larger than 64 KiB";
+  if (rateLimited) errors[429] = "Too many attempts from this address; retry after Retry-After seconds";
+  return errorResponses(errors, "AuthError");
 }
 
 export async function authPaths(config: Config, db: Db, routes: readonly RouterRoute[]): Promise<AuthPart> {

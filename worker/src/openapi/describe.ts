@@ -30,15 +30,15 @@ export function jsonResponse(
   return { description, ...headerRefs(headers), content: { "application/json": { schema: body } } };
 }
 
-/** Error answers in the one error shape, by status: `{404: "No such todo"}`. */
-export function errorResponses(errors: Record<number, string>): Responses {
+/** Error answers in the one error shape (or a schema that extends it), by status: `{404: "No such todo"}`. */
+export function errorResponses(errors: Record<number, string>, schema: "Error" | "AuthError" = "Error"): Responses {
   return Object.fromEntries(
     Object.entries(errors).map(([status, description]) => [
       status,
       {
         description,
         ...headerRefs(status === "429" || status === "503" ? ["Retry-After"] : []),
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
       },
     ]),
   );

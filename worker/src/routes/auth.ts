@@ -3,10 +3,11 @@
 // own `code` and `message`, so a client parses one shape everywhere, and without the session token
 // in response bodies: it lives in the httpOnly cookie, out of reach of page scripts.
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorTypeForStatus } from "#contract";
-import { resignSessionCookie } from "../auth/cookie-rotation.ts";
 import type { AppEnv } from "../env.ts";
-import { notFound } from "../errors.ts";
+import { AppError, notFound, serviceUnavailable } from "../errors.ts";
+import { log } from "../log.ts";
 import { rateLimitAuth } from "../middleware/rate-limit.ts";
 
 /** Better Auth's error codes whose HTTP status says less than it should. */
@@ -23,21 +24,11 @@ export const authRoutes = new Hono<AppEnv>()
   .on(["GET", "POST"], "/*", async (c) => {
     // Loaded on the first auth request, not at startup: the todo API never needs Better Auth, and its
     // module graph (hundreds of zod schemas built at load) is most of the Worker's startup time.
-    const { createAuth } = await import("../auth/better-auth.ts");
-    const auth = createAuth(c.var.config, c.var.db);
-    const { authCookies } = await auth.$context;
-    const resigned = await resignSessionCookie(c.req.raw, authCookies.sessionToken, c.var.config);
-    let response = await auth.handler(resigned?.request ?? c.req.raw);
-    if (response.status >= 500) return internalError(c.var.requestId, response);
+    const { authFor } = await import("../auth/better-auth.ts");
+    let response = await authFor(c.var.config, c.var.db).handler(c.req.raw);
+    if (response.status >= 500) throw await betterAuthFailure(response, c.var.requestId);
     if (response.status >= 400) return withErrorFields(response);
     if (stripsSessionToken(c.req.path)) response = await withoutSessionToken(response);
-    if (
-      resigned &&
-      !response.headers.getSetCookie().some((cookie) => cookie.startsWith(authCookies.sessionToken.name))
-    ) {
-      response = new Response(response.body, response);
-      response.headers.append("Set-Cookie", resigned.setCookie);
-    }
     if (c.req.path === "/api/auth/jwks") {
       response = new Response(response.body, response);
       // Public keys change rarely and are published before they sign anything (keys:rotate).
@@ -76,27 +67,13 @@ async function withoutSessionToken(response: Response): Promise<Response> {
   return new Response(JSON.stringify(record), { status: response.status, headers });
 }
 
-/** Better Auth's own 5xx: logged with the request id, answered without its internals. */
-async function internalError(requestId: string, response: Response): Promise<Response> {
-  const text = await response.text().catch(() => "");
-  console.error(
-    JSON.stringify({
-      level: "error",
-      requestId,
-      msg: "Better Auth answered 5xx",
-      status: response.status,
-      body: text.slice(0, 500),
-    }),
-  );
-  const status = response.status === 503 ? 503 : 500;
-  return Response.json(
-    {
-      detail: status === 503 ? "The service is unavailable; please retry shortly" : "Internal server error",
-      status_code: status,
-      error_type: errorTypeForStatus(status),
-    },
-    { status, headers: status === 503 ? { "Retry-After": "5" } : {} },
-  );
+/** Better Auth's own 5xx, to be answered without its internals (onError logs anything but a 503). */
+async function betterAuthFailure(response: Response, requestId: string): Promise<Error> {
+  const body = (await response.text().catch(() => "")).slice(0, 500);
+  const error = new Error(`Better Auth answered ${response.status}: ${body}`);
+  if (response.status !== 503) return error;
+  log("warn", "Better Auth answered 503", { requestId, error: error.message });
+  return serviceUnavailable("The service is unavailable; please retry shortly", error);
 }
 
 async function withErrorFields(response: Response): Promise<Response> {
@@ -114,10 +91,7 @@ async function withErrorFields(response: Response): Promise<Response> {
   const detail =
     typeof body.message === "string" && body.message ? body.message : response.statusText || `HTTP ${status}`;
   const headers = new Headers(response.headers);
-  headers.set("Content-Type", "application/json");
   headers.delete("Content-Length");
-  return new Response(
-    JSON.stringify({ ...body, detail, status_code: status, error_type: errorTypeForStatus(status) }),
-    { status, headers },
-  );
+  const error = new AppError(errorTypeForStatus(status), detail, { status: status as ContentfulStatusCode });
+  return Response.json({ ...body, ...error.toBody() }, { status, headers });
 }

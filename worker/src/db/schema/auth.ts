@@ -76,13 +76,17 @@ export const verification = pgTable(
   (table) => [index("verification_identifier_idx").on(table.identifier)],
 );
 
-/** Signing keys of the jwt plugin; `privateKey` is encrypted with BETTER_AUTH_SECRET. */
+/**
+ * Signing keys of the jwt plugin; `privateKey` is encrypted with BETTER_AUTH_SECRET. `activatesAt`
+ * is this app's (auth/signing-keys.ts): a rotated-in key is published at once and signs from then.
+ */
 export const jwks = pgTable("jwks", {
   id: text("id").primaryKey(),
   publicKey: text("public_key").notNull(),
   privateKey: text("private_key").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }),
+  activatesAt: timestamp("activates_at", { withTimezone: true }),
   alg: text("alg"),
   crv: text("crv"),
 });
