@@ -4,12 +4,20 @@
 //
 // Production settings come from the environment so wrangler.toml can keep local defaults:
 //   PUBLIC_BASE_URL (required for a real deploy), TRUSTED_ORIGINS (optional) become Worker vars;
-//   DATABASE_URL (optional) lets the script confirm the database has every migration applied.
-// Secrets (BETTER_AUTH_SECRET, DATABASE_URL) are set once with `wrangler secret put`.
+//   DATABASE_URL (optional) lets the script confirm the database has every migration applied, and
+//   with BETTER_AUTH_SECRET(S) as well, that the Worker's secret decrypts the signing key.
+// Secrets (BETTER_AUTH_SECRET, DATABASE_URL) are set once with `wrangler secret put`. After the
+// upload, the deployed Worker's /api/health must answer 200: a secret changed without the rotation
+// procedure shows there (the signing key does not decrypt), and the deploy fails saying so.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { createAuth } from "../worker/src/auth/better-auth.ts";
+import { signingKeyProblem } from "../worker/src/auth/signing-key-check.ts";
 import { getConfig } from "../worker/src/config.ts";
+import * as schema from "../worker/src/db/schema/index.ts";
+import { authConfig } from "./database.ts";
 import { root } from "./local-stack.ts";
 
 const args = process.argv.slice(2);
@@ -69,6 +77,12 @@ if (process.env.DATABASE_URL) {
       fail("the database has no JWT signing key: run `npm run db:migrate` with the Worker's BETTER_AUTH_SECRET.");
     }
     console.log(`database: all ${applied} migrations applied, signing key present`);
+    const config = authConfig();
+    if (config) {
+      const problem = await signingKeyProblem(createAuth(config, drizzle({ client, schema })));
+      if (problem) fail(problem);
+      console.log("signing key: decrypts with BETTER_AUTH_SECRET");
+    }
   } finally {
     await client.end();
   }
@@ -86,3 +100,19 @@ run("wrangler", [
   ...outdir,
   ...args,
 ]);
+
+// 4. The deployed Worker answers its health check: its database, and a signing key it can use.
+if (!dryRun && publicBaseUrl) {
+  let health: { status: number; body: { detail?: string } } | undefined;
+  // A new version takes a few seconds to reach every location.
+  for (let attempt = 0; attempt < 10 && health?.status !== 200; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 3000));
+    health = await fetch(`${publicBaseUrl}/api/health`).then(
+      async (res) => ({ status: res.status, body: (await res.json().catch(() => ({}))) as { detail?: string } }),
+      () => undefined,
+    );
+  }
+  if (!health) console.warn(`! ${publicBaseUrl}/api/health did not answer (custom domain not routed yet?)`);
+  else if (health.status !== 200) fail(`the deployed Worker is unhealthy (${health.status}): ${health.body.detail}`);
+  else console.log(`${publicBaseUrl}/api/health: ok`);
+}

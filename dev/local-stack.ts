@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { getConfig } from "../worker/src/config.ts";
 import { ensureDevVars, readDevVars } from "./dev-vars.ts";
-import { ensureSigningKey } from "./signing-key.ts";
+import { ensureSigningKey, SigningKeyError } from "./signing-key.ts";
 import { type SqlEndpoint, startSqlEndpoint } from "./sql-endpoint/server.ts";
 
 export const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -74,7 +74,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     step(`signing keys ready (${kids.length})`);
   } catch (error) {
     await endpoint.close();
-    throw error;
+    if (!(error instanceof SigningKeyError)) throw error;
+    // The operator's mistake, said where they look: the cause and the fixes, no stack trace.
+    console.error(`\n\x1b[31m✖\x1b[0m ${error.message}\n  (BETTER_AUTH_SECRET comes from .dev.vars.)\n`);
+    process.exit(1);
   }
   return { endpoint, workerVars };
 }

@@ -1,7 +1,7 @@
 // `npm run db:migrate`: applies the SQL migrations in migrations/ and creates the first JWT signing
 // key ahead of traffic, on DATABASE_URL or the local PGlite data (see dev/database.ts).
 import { authConfig, openTarget } from "./database.ts";
-import { ensureSigningKey } from "./signing-key.ts";
+import { ensureSigningKey, SigningKeyError } from "./signing-key.ts";
 
 const target = await openTarget();
 try {
@@ -9,7 +9,11 @@ try {
   console.log(`migrations applied to ${target.name}`);
   const config = authConfig();
   if (config) {
-    const kids = await ensureSigningKey(config, target.db);
+    const kids = await ensureSigningKey(config, target.db).catch((error: unknown) => {
+      if (!(error instanceof SigningKeyError)) throw error;
+      console.error(`✖ ${error.message}`);
+      process.exit(1);
+    });
     console.log(`signing keys: ${kids.length}`);
   } else if (process.env.DATABASE_URL) {
     // In production the first key must exist before traffic: two racing first requests would make two.

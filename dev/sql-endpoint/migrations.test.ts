@@ -47,5 +47,5 @@ describe("migrations and persistence on PGlite", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 30_000);
+  });
 });

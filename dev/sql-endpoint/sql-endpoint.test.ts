@@ -41,7 +41,7 @@ describe.each(backends)("SQL endpoint on $name", ({ options }) => {
     endpoint = await startSqlEndpoint({ ...options, migrationsDir: noMigrations });
     // A global of the driver module; suites run one after another, so each points it at its own endpoint.
     neonConfig.fetchEndpoint = endpoint.sqlUrl;
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await control({ delayMs: 0, fault: null, match: null });

@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ERROR_TYPES, type ErrorBody, type ErrorType, errorTypeForStatus, RETRY_AFTER_SECONDS } from "#contract";
+import { isUndecryptableSigningKey, UNDECRYPTABLE_SIGNING_KEY } from "./auth/signing-key-check.ts";
 import { ConfigError } from "./config.ts";
 import { classifyDatabaseError, describeDatabaseError } from "./db/errors.ts";
 import { log } from "./log.ts";
@@ -59,8 +60,9 @@ export function toAppError(err: unknown, requestId: string): AppError {
   if (database === "conflict") {
     return new AppError("conflict", "The request conflicts with existing data");
   }
-  if (err instanceof ConfigError) {
-    logError("error", requestId, err.message);
+  if (err instanceof ConfigError || isUndecryptableSigningKey(err)) {
+    // The operator's mistake: the log says which and how to fix it; the client only that it is ours.
+    logError("error", requestId, err instanceof ConfigError ? err.message : UNDECRYPTABLE_SIGNING_KEY);
     return new AppError("internal_error", "The server is misconfigured; see the Worker logs");
   }
   logError("error", requestId, "unhandled error", err);

@@ -2,7 +2,7 @@
 // encrypted with it, so the old secret stays able to decrypt (BETTER_AUTH_SECRETS) until a key made
 // under the new one has taken over. (Exclusive project: it rotates the signing key.)
 import { createExecutionContext, env } from "cloudflare:test";
-import { afterEach, expect, test } from "vitest";
+import { afterEach, expect, test, vi } from "vitest";
 import { BASE, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -56,6 +56,7 @@ function deployedWith(vars: { BETTER_AUTH_SECRET: string; BETTER_AUTH_SECRETS?: 
         .split(";")[0]!;
     },
     token: (cookie: string) => fetch("/api/auth/token", { headers: { Cookie: cookie } }),
+    health: () => fetch("/api/health"),
   };
 }
 
@@ -89,8 +90,19 @@ test("rotate BETTER_AUTH_SECRET: the old secret keeps decrypting until a new key
   const before = deployedWith({ BETTER_AUTH_SECRET: OLD });
   expect(await before.tokenStatus(email)).toBe(200);
 
-  // The wrong way: replace the secret outright. The stored key cannot be decrypted: no tokens.
-  expect(await deployedWith({ BETTER_AUTH_SECRET: NEW }).tokenStatus(email)).toBe(500);
+  // The wrong way: replace the secret outright. The stored key cannot be decrypted: no tokens, and
+  // the health check says why and how to fix it.
+  const wrong = deployedWith({ BETTER_AUTH_SECRET: NEW });
+  const logged = vi.spyOn(console, "error");
+  expect(await wrong.tokenStatus(email)).toBe(500);
+  expect(logged.mock.calls.flat().join("\n")).toContain("cannot be decrypted with BETTER_AUTH_SECRET");
+  logged.mockRestore();
+  const health = await wrong.health();
+  expect(health.status).toBe(503);
+  const body = (await health.json()) as { detail: string; signingKey: string; error_type: string };
+  expect(body).toMatchObject({ signingKey: "undecryptable", error_type: "service_unavailable" });
+  expect(body.detail).toContain("BETTER_AUTH_SECRETS");
+  expect(body.detail).toContain("keys:rotate");
 
   // Step 1: the new secret first (it encrypts), the old one still decrypts.
   const during = deployedWith({ BETTER_AUTH_SECRET: OLD, BETTER_AUTH_SECRETS: `2:${NEW},1:${OLD}` });

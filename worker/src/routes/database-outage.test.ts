@@ -39,7 +39,7 @@ describe.each(["refuse", "fail", "garble", "hang"])("database fault %s", (fault)
     expect((await call("/api/todos")).status).toBe(401);
 
     await sqlEndpoint.control({ fault: null });
-    expect(await (await call("/api/health")).json()).toEqual({ status: "ok", db: "ok" });
+    expect(await (await call("/api/health")).json()).toEqual({ status: "ok", db: "ok", signingKey: "ok" });
     expect((await call("/api/todos", { headers: bearer(user.token) })).status).toBe(200);
   });
 });
@@ -70,5 +70,5 @@ test("slower than the timeout: 503 instead of a hang; a retried create with the 
 test("the health check answers 200 when the database is fine", async () => {
   const res = await call("/api/health");
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: "ok", db: "ok" });
+  expect(await res.json()).toEqual({ status: "ok", db: "ok", signingKey: "ok" });
 });
