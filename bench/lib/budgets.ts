@@ -1,6 +1,7 @@
-// The budgets of issue 5 and their evaluation. A budget is "gated" when its figure is stable (a count
-// or a byte size, the same on every machine for the same code): `npm run bench:check` fails on those.
-// Timings vary with the machine and its load, so they are reported beside their budget, never gated.
+// Every budget of the project, defined here and nowhere else, and their evaluation. A budget is
+// "gated" when its figure is stable (a count or a byte size, the same on every machine for the same
+// code): `npm run bench:check`, which CI runs, fails on those. Timings vary with the machine and what
+// else runs on it, so they are reported beside their budget, never gated.
 
 export type Unit = "round trips" | "bytes" | "ms" | "ratio" | "yes/no" | "modules";
 
@@ -25,9 +26,9 @@ const KIB = 1024;
 
 /** Operations whose database round trips are counted, in the order they are reported. */
 export const OPERATIONS = [
-  { id: "signUp", label: "sign-up", budget: 4, todo: false },
-  { id: "signIn", label: "sign-in", budget: 3, todo: false },
-  { id: "tokenRefresh", label: "token refresh (GET /api/auth/token)", budget: 2, todo: false },
+  { id: "signUp", label: "sign-up", budget: 3, todo: false },
+  { id: "signIn", label: "sign-in", budget: 2, todo: false },
+  { id: "tokenRefresh", label: "token refresh (GET /api/auth/token)", budget: 1, todo: false },
   { id: "list", label: "list todos", budget: 1, todo: true },
   { id: "create", label: "create todo", budget: 1, todo: true },
   { id: "read", label: "read one todo", budget: 1, todo: true },
@@ -35,6 +36,8 @@ export const OPERATIONS = [
   { id: "delete", label: "delete todo", budget: 1, todo: true },
   { id: "completeAll", label: "complete all", budget: 1, todo: true },
   { id: "clearCompleted", label: "clear completed", budget: 1, todo: true },
+  // The JWT check itself reads nothing from the database.
+  { id: "me", label: "who am I (GET /api/me)", budget: 0, todo: false },
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number]["id"];
@@ -54,7 +57,7 @@ export const BUDGETS: readonly Budget[] = [
       gated: true,
     }),
   ),
-  { id: "bundle.gzipBytes", label: "Worker bundle, gzip", unit: "bytes", kind: "max", limit: 300 * KIB, gated: true },
+  { id: "bundle.gzipBytes", label: "Worker bundle, gzip", unit: "bytes", kind: "max", limit: 350 * KIB, gated: true },
   // Password hashing must stay on workerd's native scrypt: a JavaScript one is ~10× slower per sign-in.
   {
     id: "bundle.nativeScrypt",

@@ -79,7 +79,8 @@ async function todoOperations(
   variant: RoundTripVariant,
   who: Identity,
 ): Promise<RoundTripRow[]> {
-  const base = `${VARIANT_PREFIX[variant]}/todos`;
+  const prefix = VARIANT_PREFIX[variant];
+  const base = `${prefix}/todos`;
   const headers = authHeaders(variant, who);
   const call = <T>(status: number, method: string, path: string, body?: unknown) =>
     client.expect<T>(status, method, path, { headers, body }).then((r) => r.body);
@@ -97,6 +98,7 @@ async function todoOperations(
   await step("delete", () => call(204, "DELETE", `${base}/${b.id}`));
   await step("completeAll", () => call(200, "POST", `${base}/complete-all`, {}));
   await step("clearCompleted", () => call(200, "DELETE", `${base}?status=completed`));
+  await step("me", () => call(200, "GET", `${prefix}/me`));
   return rows;
 }
 

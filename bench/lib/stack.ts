@@ -4,7 +4,7 @@
 // and run with --no-bundle, so edits to worker/src during a run cannot reload it mid-measurement.
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -156,6 +156,8 @@ export async function startStack(options: {
   root: string;
   tmpDir: string;
   port: number;
+  /** The built web app, served as the static assets (outside the tree, so no rebuild reloads it). */
+  assets: string;
   log: (m: string) => void;
 }): Promise<Stack> {
   const { root, tmpDir, port, log } = options;
@@ -165,12 +167,8 @@ export async function startStack(options: {
     for (const child of children.reverse()) await stopGroup(child);
   };
   try {
-    // The API never reads the assets, but the asset layer sits in front of the Worker in production
-    // too. Serve a copy of web/dist (or nothing, if there is no build), so a rebuild during the run
-    // cannot make wrangler reload mid-measurement.
-    const webDist = join(root, "web/dist");
-    const assets = join(tmpDir, "assets");
-    if (existsSync(webDist)) cpSync(webDist, assets, { recursive: true });
+    // The API never reads the assets, but the asset layer sits in front of the Worker in production too.
+    const { assets } = options;
     mkdirSync(assets, { recursive: true });
 
     log("bundling the bench Worker (bench/wrangler.toml)");
