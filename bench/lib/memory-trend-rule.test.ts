@@ -50,7 +50,7 @@ describe("the memory rule (warn when a process is far above its start and still 
   });
 });
 
-describe("finding the app's processes under npm start", () => {
+describe("finding the stack's processes", () => {
   it("tells wrangler's proxy (on the public port) from the Worker's workerd, and finds the endpoint and wrangler", () => {
     const workerd = "/x/bin/workerd serve --binary --experimental";
     expect(
@@ -62,9 +62,8 @@ describe("finding the app's processes under npm start", () => {
     expect(classify({ comm: "workerd", cmdline: `${workerd} --socket-addr=entry=localhost:87940` }, 8794)).toBe(
       "worker",
     );
-    expect(classify({ comm: "node", cmdline: "node dev/start.ts --skip-build --persist-to /tmp/x" }, 8794)).toBe(
-      "endpoint",
-    );
+    const endpoint = "/r/node_modules/.bin/node dev/sql-endpoint/main.ts --port 0 --data /tmp/x";
+    expect(classify({ comm: "node", cmdline: endpoint }, 8794)).toBe("endpoint");
     expect(classify({ comm: "node", cmdline: "node /r/node_modules/.bin/wrangler dev --port 8794" }, 8794)).toBe(
       "wrangler",
     );
@@ -75,7 +74,7 @@ describe("finding the app's processes under npm start", () => {
       ),
     ).toBe("wrangler");
     expect(classify({ comm: "esbuild", cmdline: "/r/esbuild --service=0.28.2 --ping" }, 8794)).toBeNull();
-    expect(classify({ comm: "sh", cmdline: "sh -c node dev/start.ts" }, 8794)).toBeNull();
+    expect(classify({ comm: "node", cmdline: "node bench/load-test.ts" }, 8794)).toBeNull();
   });
 
   it("sums a role's processes and counts CPU per process, across a workerd restart", () => {
