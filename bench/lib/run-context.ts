@@ -23,7 +23,7 @@ export function intSetting(name: string, fallback: number, min = 1): number {
 export interface RunInfo {
   generatedAt: string;
   commit: string | null;
-  /** Uncommitted changes in the tree when measured. */
+  /** Uncommitted changes in the tree when measured (besides the results themselves). */
   dirty: boolean;
   node: string;
   cpus: number;
@@ -69,7 +69,7 @@ export function startRun(name: string) {
     info: (): RunInfo => ({
       generatedAt,
       commit: git("rev-parse", "HEAD"),
-      dirty: Boolean(git("status", "--porcelain")),
+      dirty: Boolean(git("status", "--porcelain", "--", ".", ":!bench/results", ":!bench/REPORT.md")),
       node: process.version,
       cpus: cpus().length,
       loadAverage: { start: loadSamples[0]!, max: Math.max(...loadSamples) },
