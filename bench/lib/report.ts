@@ -47,7 +47,7 @@ export function budgetTable(budgets: readonly BudgetResult[]): string {
     b.label,
     b.value === null ? "—" : formatValue(b.value, b.unit),
     b.unit === "yes/no" ? formatValue(b.limit, b.unit) : `${b.min ? "≥" : "≤"} ${formatValue(b.limit, b.unit)}`,
-    b.gated || b.status !== "fail" ? status[b.status] : "over budget",
+    b.gated || b.status !== "fail" ? status[b.status] : b.min ? "below budget" : "over budget",
     b.gated ? "gated" : "timing: reported only",
   ]);
   return table(["figure", "measured", "budget", "status", "bench:check"], rows);
