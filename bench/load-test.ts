@@ -18,7 +18,8 @@ import { writeReport } from "./lib/report.ts";
 import {
   clockTicksPerSecond,
   cpuSeconds,
-  judgeMemory,
+  memoryOf,
+  memoryWarning,
   ROLE_LABEL,
   ROLES,
   roleSeries,
@@ -81,10 +82,7 @@ async function measure(stack: Stack): Promise<Omit<LoadTestResults, "run">> {
   const inLoad = sampler.samples.filter((s) => s.t <= loadEnd + 0.5);
   const ticks = clockTicksPerSecond();
   const memory = Object.fromEntries(
-    ROLES.map((role) => [
-      role,
-      { ...judgeMemory(roleSeries(inLoad, role)), cpuSeconds: cpuSeconds(inLoad, role, ticks) },
-    ]),
+    ROLES.map((role) => [role, { ...memoryOf(roleSeries(inLoad, role)), cpuSeconds: cpuSeconds(inLoad, role, ticks) }]),
   ) as LoadTestResults["memory"];
 
   const failures: string[] = [];
@@ -115,18 +113,11 @@ async function measure(stack: Stack): Promise<Omit<LoadTestResults, "run">> {
   if (inDb.countStar !== inDb.rows.length)
     failures.push(`count(*) says ${inDb.countStar} rows but ${inDb.rows.length} were read`);
 
-  const warnings: string[] = [];
-  for (const role of ROLES) {
-    const v = memory[role];
-    if (v.status === "not measured") warnings.push(`memory of ${ROLE_LABEL[role]} not measured: ${v.reason}`);
-    if (v.status !== "growing") continue;
-    // wrangler's proxy runs none of the app's code: when it grows alike, the growth is the runtime's.
-    const control =
-      role === "worker" && memory.proxy.status === "growing"
-        ? ` (wrangler's proxy, which runs none of the app's code, grew ${memory.proxy.growthMiB.toFixed(0)} MiB too: this points at the local workerd, which grows per request served, rather than at the app)`
-        : "";
-    warnings.push(`memory of ${ROLE_LABEL[role]}: ${v.reason}${control}`);
-  }
+  const warnings = ROLES.filter((role) => Number.isNaN(memory[role].endMiB)).map(
+    (role) => `memory of ${ROLE_LABEL[role]} not measured: no such process found`,
+  );
+  const growth = memoryWarning(memory);
+  if (growth) warnings.push(growth);
 
   return {
     settings: { ...settings, mix: { ...DEFAULT_MIX } },

@@ -3,7 +3,7 @@ import type { AppLogFindings } from "./app-log.ts";
 import type { LoadResult } from "./load.ts";
 import { ms, provenance, table } from "./markdown.ts";
 import type { KindStats, Resolution } from "./mixed-load.ts";
-import { MEMORY_RULE, type MemoryVerdict, ROLE_LABEL, ROLES, type Role } from "./rss.ts";
+import { EXCESS_GROWTH_MIB, type Memory, ROLE_LABEL, ROLES, type Role } from "./rss.ts";
 import type { RunInfo } from "./run-context.ts";
 import { OP_KINDS, type OpKind } from "./todo-ledger.ts";
 import type { AuditSummary } from "./write-audit.ts";
@@ -28,8 +28,8 @@ export interface LoadTestResults {
     api: AuditSummary;
     db: AuditSummary & { countStar: number };
   };
-  /** Per watched process: the memory verdict over the load and the CPU seconds it used then. */
-  memory: Record<Role, MemoryVerdict & { cpuSeconds: number }>;
+  /** Per watched process: its memory over the load and the CPU seconds it used then. */
+  memory: Record<Role, Memory & { cpuSeconds: number }>;
   loadSeconds: number;
   appLog: AppLogFindings;
   anomalies: string[];
@@ -103,21 +103,17 @@ export function figuresTable(load: LoadTestResults): string {
 export function memoryTable(load: LoadTestResults): string {
   const rows = ROLES.map((role) => {
     const v = load.memory[role];
-    const trend = Number.isFinite(v.lastHalfSlopeMiBPerMin ?? Number.NaN)
-      ? `${v.lastHalfSlopeMiBPerMin >= 0 ? "+" : ""}${v.lastHalfSlopeMiBPerMin.toFixed(1)} MiB/min (${v.lastHalfSlopePctPerMin.toFixed(1)} %/min)`
-      : "—";
+    const growth = v.endMiB - v.startMiB;
     return [
       ROLE_LABEL[role],
       mib(v.startMiB),
       mib(v.peakMiB),
       mib(v.endMiB),
-      trend,
-      `${v.status === "growing" ? "**growing**" : v.status}: ${v.reason}`,
+      Number.isFinite(growth) ? `${growth >= 0 ? "+" : ""}${mib(growth)}` : "—",
       `${v.cpuSeconds.toFixed(0)} s (${((v.cpuSeconds / load.loadSeconds) * 100).toFixed(0)} % of a core)`,
     ];
   });
-
-  return table(["process", "start", "peak", "end", "trend over the last half", "verdict", "CPU during the load"], rows);
+  return table(["process", "start", "peak", "end", "end − start", "CPU during the load"], rows);
 }
 
 export function renderLoadSection(load: LoadTestResults | null): string {
@@ -171,11 +167,11 @@ export function renderLoadSection(load: LoadTestResults | null): string {
     "",
     "\"In the Worker\" is the Worker's own request log (`ms`): wall time inside the handler chain, which in Workers advances only across I/O, so it is the database round trips plus the wait for the isolate's one thread, which all concurrent requests share. The rest of the client's latency is queueing before the Worker: in wrangler's proxy (a second workerd) and for the CPU. With every connection always busy, p50 ≈ connections ÷ req/s: latency here measures throughput, bound by the cores that the whole chain and the load generator share.",
     "",
-    `Resident memory (VmRSS of the stack's processes, sampled every second during the load, each role's processes summed; end = median of the last ${MEMORY_RULE.endWindow} samples) and the CPU time each used during the load:`,
+    "Resident memory (VmRSS of the stack's processes, sampled every second during the load, each role's processes summed; end = median of the last 5 samples) and the CPU time each used during the load:",
     "",
     memoryTable(load),
     "",
-    `Memory rule (a warning, never a failure): a process is flagged as growing when its end is above its start by more than max(${MEMORY_RULE.minGrowthMiB} MiB, ${MEMORY_RULE.growthShare * 100} % of the start) and the last half of the run still climbs by more than ${MEMORY_RULE.stillGrowingShare * 100} % of its level per minute, or when the end is over ${MEMORY_RULE.hardMultiple}× the start. Warming up raises memory early and then levels off; a leak keeps climbing to the end. Under \`wrangler dev\` both workerd processes grow with the number of requests they serve, whatever the request: before suspecting the app, compare the Worker's growth with that of wrangler's proxy, which runs none of the app's code.`,
+    `Under \`wrangler dev\` both workerd processes grow with the number of requests they serve, whatever the request. wrangler's proxy runs none of the app's code, so it is the control: the run warns (never fails) when the Worker's workerd grows more than ${EXCESS_GROWTH_MIB} MiB beyond the proxy's growth.`,
   ];
   if (load.warnings.length) parts.push("", "**Warnings:**", "", ...load.warnings.map((warning) => `- ${warning}`));
   if (load.appLog.errorLines.length)

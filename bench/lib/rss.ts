@@ -1,6 +1,6 @@
 // Memory of the stack's processes under load: finds them in the process tree (/proc), samples their
-// resident set size (VmRSS) and CPU time every second, and judges each series with one documented
-// rule. Linux only.
+// resident set size (VmRSS) and CPU time every second, and tells the Worker's growth from the
+// runtime's. Linux only.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { median } from "./stats.ts";
@@ -124,86 +124,31 @@ export function cpuSeconds(samples: readonly RssSample[], role: Role, ticksPerSe
   return ticks / ticksPerSecond;
 }
 
-export interface MemoryVerdict {
+export interface Memory {
   startMiB: number;
   peakMiB: number;
-  /** Median of the last MEMORY_RULE.endWindow samples: one GC cycle's sawtooth does not move it. */
+  /** The median of the last 5 samples: one GC cycle's sawtooth does not move it. */
   endMiB: number;
-  growthMiB: number;
-  /** Least-squares slope over the last half of the load, in MiB per minute and as a share of its level. */
-  lastHalfSlopeMiBPerMin: number;
-  lastHalfSlopePctPerMin: number;
-  status: "stable" | "growing" | "not measured";
-  reason: string;
 }
 
-export const MEMORY_RULE = {
-  endWindow: 5,
-  /** Growth below this never warns: allocator and JIT noise of a small process. */
-  minGrowthMiB: 64,
-  /** Growth above this share of the start level is "clearly abnormal"... */
-  growthShare: 0.5,
-  /** ...when the last half still climbs by more than this share of its level per minute. */
-  stillGrowingShare: 0.05,
-  /** Growth beyond this multiple of the start warns whatever the trend. */
-  hardMultiple: 2,
-} as const;
-
-/** Least-squares slope of y over x; 0 for fewer than two distinct x. */
-export function slope(x: readonly number[], y: readonly number[]): number {
-  const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const [mx, my] = [mean(x), mean(y)];
-  let num = 0;
-  let den = 0;
-  x.forEach((xi, i) => {
-    num += (xi - mx) * (y[i]! - my);
-    den += (xi - mx) ** 2;
-  });
-  return den === 0 ? 0 : num / den;
+/** Start, peak and end of a role's series (NaN without samples). */
+export function memoryOf(points: readonly { t: number; mib: number }[]): Memory {
+  const mib = points.map((p) => p.mib);
+  if (!mib.length) return { startMiB: Number.NaN, peakMiB: Number.NaN, endMiB: Number.NaN };
+  return { startMiB: mib[0]!, peakMiB: Math.max(...mib), endMiB: median(mib.slice(-5)) };
 }
+
+/** How much more the Worker's workerd may grow than wrangler's proxy before the load test warns. */
+export const EXCESS_GROWTH_MIB = 64;
 
 /**
- * The memory rule, over the samples of the load (t in seconds, MiB): "growing" when the end is above
- * the start by more than max(64 MiB, 50 % of the start) and the last half of the run still climbs by
- * more than 5 % of its level per minute, or when the end is more than twice the start and 64 MiB
- * above it. A process that grows while it warms up and then levels off is stable; one still climbing
- * at the end, far above where it started, may be leaking.
+ * The memory warning (never a failure). Under `wrangler dev` both workerd processes grow with the
+ * number of requests they serve, whatever the request; wrangler's proxy runs none of the app's code,
+ * so growth beyond the proxy's is what the app may be holding on to.
  */
-export function judgeMemory(points: readonly { t: number; mib: number }[], rule = MEMORY_RULE): MemoryVerdict {
-  const nan = Number.NaN;
-  if (points.length < 4) {
-    const reason = `${points.length} sample(s): too few to judge`;
-    const none = { startMiB: nan, peakMiB: nan, endMiB: nan, growthMiB: nan };
-    return { ...none, lastHalfSlopeMiBPerMin: nan, lastHalfSlopePctPerMin: nan, status: "not measured", reason };
-  }
-  const startMiB = points[0]!.mib;
-  const endMiB = median(points.slice(-rule.endWindow).map((p) => p.mib));
-  const growthMiB = endMiB - startMiB;
-  const mid = (points[0]!.t + points.at(-1)!.t) / 2;
-  const lastHalf = points.filter((p) => p.t >= mid);
-  const lastHalfMean = lastHalf.reduce((sum, p) => sum + p.mib, 0) / lastHalf.length;
-  const lastHalfSlopeMiBPerMin =
-    slope(
-      lastHalf.map((p) => p.t),
-      lastHalf.map((p) => p.mib),
-    ) * 60;
-  const lastHalfSlopePctPerMin = (lastHalfSlopeMiBPerMin / lastHalfMean) * 100;
-  const margin = Math.max(rule.minGrowthMiB, rule.growthShare * startMiB);
-  const stillGrowing = lastHalfSlopeMiBPerMin > rule.stillGrowingShare * lastHalfMean;
-  const mib = (n: number) => `${n.toFixed(0)} MiB`;
-  let status: MemoryVerdict["status"] = "stable";
-  let reason: string;
-  if (endMiB > rule.hardMultiple * startMiB && growthMiB > rule.minGrowthMiB) {
-    status = "growing";
-    reason = `end ${mib(endMiB)} is more than ${rule.hardMultiple}× the start (${mib(startMiB)})`;
-  } else if (growthMiB > margin && stillGrowing) {
-    status = "growing";
-    reason = `end is ${mib(growthMiB)} above the start (more than ${mib(margin)}) and the last half still climbs ${lastHalfSlopePctPerMin.toFixed(1)} %/min`;
-  } else if (growthMiB > margin) {
-    reason = `grew ${mib(growthMiB)}, then levelled off (last half ${lastHalfSlopePctPerMin.toFixed(1)} %/min)`;
-  } else {
-    reason = `end within ${mib(margin)} of the start (${growthMiB >= 0 ? "+" : ""}${mib(growthMiB)})`;
-  }
-  const peakMiB = Math.max(...points.map((p) => p.mib));
-  return { startMiB, peakMiB, endMiB, growthMiB, lastHalfSlopeMiBPerMin, lastHalfSlopePctPerMin, status, reason };
+export function memoryWarning(memory: Record<Role, Memory>): string | null {
+  const growth = (role: Role) => memory[role].endMiB - memory[role].startMiB;
+  const excess = growth("worker") - growth("proxy");
+  if (!(excess > EXCESS_GROWTH_MIB)) return null;
+  return `the Worker's workerd grew ${growth("worker").toFixed(0)} MiB, ${excess.toFixed(0)} MiB more than wrangler's proxy (${growth("proxy").toFixed(0)} MiB), which runs none of the app's code`;
 }

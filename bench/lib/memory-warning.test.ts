@@ -1,52 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { classify, cpuSeconds, judgeMemory, type RssSample, roleSeries, slope } from "./rss.ts";
+import { classify, cpuSeconds, memoryOf, memoryWarning, type RssSample, roleSeries } from "./rss.ts";
 
-/** One sample a second for `seconds`, MiB from f(t). */
-const series = (seconds: number, f: (t: number) => number) =>
-  Array.from({ length: seconds }, (_, t) => ({ t, mib: f(t) }));
+describe("the memory warning (the Worker's workerd against wrangler's proxy, which runs none of the app's code)", () => {
+  const memory = (worker: [number, number], proxy: [number, number]) => {
+    const role = ([start, end]: [number, number]) => ({ startMiB: start, peakMiB: end, endMiB: end });
+    const other = role([100, 100]);
+    return { worker: role(worker), proxy: role(proxy), endpoint: other, wrangler: other };
+  };
 
-describe("the memory rule (warn when a process is far above its start and still climbing)", () => {
-  it("calls warm-up growth that levels off stable, even when it is large", () => {
-    // 200 → 330 MiB in the first 15 s (JIT, heap sized to the load), then flat with GC sawtooth.
-    const verdict = judgeMemory(series(60, (t) => (t < 15 ? 200 + (130 * t) / 15 : 330 + (t % 5) * 4)));
-    expect(verdict.status).toBe("stable");
-    expect(verdict.growthMiB).toBeGreaterThan(100);
-    expect(verdict.reason).toMatch(/levelled off/);
-    expect(verdict.peakMiB).toBe(346);
+  it("stays quiet when both workerd grow alike with the requests they serve", () => {
+    expect(memoryWarning(memory([200, 400], [100, 280]))).toBeNull();
   });
 
-  it("flags steady growth that is still going at the end", () => {
-    // +3 MiB a second for a minute: 180 MiB above a 200 MiB start, climbing ~50 %/min at the end.
-    const verdict = judgeMemory(series(60, (t) => 200 + 3 * t));
-    expect(verdict.status).toBe("growing");
-    expect(verdict.lastHalfSlopeMiBPerMin).toBeCloseTo(180, 0);
-    expect(verdict.reason).toMatch(/still climbs/);
+  it("warns when the Worker grows more than 64 MiB beyond the proxy's growth", () => {
+    expect(memoryWarning(memory([200, 500], [100, 200]))).toBe(
+      "the Worker's workerd grew 300 MiB, 200 MiB more than wrangler's proxy (100 MiB), which runs none of the app's code",
+    );
   });
 
-  it("ignores GC sawtooth: the end is a median, the trend a least-squares fit", () => {
-    const verdict = judgeMemory(series(60, (t) => 300 + (t % 7 === 6 ? 120 : 0)));
-    expect(verdict.status).toBe("stable");
-    expect(verdict.endMiB).toBe(300);
-  });
-
-  it("does not warn about a small process growing by less than 64 MiB, however fast in percent", () => {
-    const verdict = judgeMemory(series(60, (t) => 20 + 0.8 * t));
-    expect(verdict.status).toBe("stable");
-  });
-
-  it("flags a process that more than doubled even if it has stopped climbing", () => {
-    const verdict = judgeMemory(series(60, (t) => (t < 20 ? 100 + 10 * t : 300)));
-    expect(verdict.status).toBe("growing");
-    expect(verdict.reason).toMatch(/more than 2× the start/);
-  });
-
-  it("does not judge a handful of samples", () => {
-    expect(judgeMemory(series(3, () => 100)).status).toBe("not measured");
-  });
-
-  it("fits slopes by least squares", () => {
-    expect(slope([0, 1, 2, 3], [1, 3, 5, 7])).toBeCloseTo(2);
-    expect(slope([5], [1])).toBe(0);
+  it("takes the end as a median, so one GC spike does not move it", () => {
+    const series = [300, 300, 300, 420, 300, 300].map((mib, t) => ({ t, mib }));
+    expect(memoryOf(series)).toEqual({ startMiB: 300, peakMiB: 420, endMiB: 300 });
+    expect(memoryOf([]).endMiB).toBeNaN();
   });
 });
 
