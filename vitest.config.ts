@@ -29,7 +29,6 @@ const EXCLUSIVE_TESTS = [
   "worker/**/key-rotation.test.ts",
   "worker/**/secret-rotation.test.ts",
   "worker/**/verification-cost.test.ts",
-  "worker/**/round-trips.test.ts",
 ];
 
 function workerProject(

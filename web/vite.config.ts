@@ -5,10 +5,6 @@ import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 import { apiDocsAssets } from "./build/api-docs.ts";
 import { securityHeaders } from "./build/security-headers.ts";
-import { sizeBudget } from "./build/size-budget.ts";
-
-/** index.html's scripts and preloads, gzipped: the JavaScript a first visit must load. */
-const INITIAL_JS_BUDGET_BYTES = 40 * 1024;
 
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
@@ -16,7 +12,6 @@ export default defineConfig({
     solid(),
     // Swagger UI for the Worker's /api/docs, served from this origin.
     apiDocsAssets(),
-    sizeBudget({ initialJsBytes: INITIAL_JS_BUDGET_BYTES }),
     // npm run deploy builds with WEB_HSTS=1; local builds serve http://localhost, where HSTS has no place.
     securityHeaders({ apiOrigin: process.env.VITE_API_BASE_URL, hsts: process.env.WEB_HSTS === "1" }),
   ],

@@ -1,7 +1,7 @@
-// A minimal client for the bench's sequential requests: Better Auth sign-up/sign-in with the
-// session cookie, access tokens, and the todo routes in each authentication variant.
+// A minimal client for the bench's sequential requests: Better Auth sign-up and sign-in with the
+// session cookie, access tokens, and the todo routes in each way of authenticating.
 
-/** How a todo request is authenticated, and so which routes it goes to. */
+/** How a todo request is authenticated, and so which routes it goes to (bench/worker.ts). */
 export type Variant = "jwt" | "session" | "benchJwt" | "bypass";
 
 export const VARIANT_PREFIX: Record<Variant, string> = {
@@ -11,13 +11,16 @@ export const VARIANT_PREFIX: Record<Variant, string> = {
   bypass: "/__bench/bypass", // no check at all (for the overhead ratio)
 };
 
+export const PASSWORD = "Bench-Passw0rd";
+
 export interface Identity {
   email: string;
-  password: string;
   userId: string;
   cookie: string;
   token: string;
 }
+
+type Init = { headers?: Record<string, string>; body?: unknown };
 
 export class BenchClient {
   readonly baseUrl: string;
@@ -26,43 +29,27 @@ export class BenchClient {
     this.baseUrl = baseUrl;
   }
 
-  async request(
-    method: string,
-    path: string,
-    init: { headers?: Record<string, string>; body?: unknown } = {},
-  ): Promise<Response> {
+  /** Throws unless the answer has the expected status; returns its JSON body. */
+  async expect<T = unknown>(status: number, method: string, path: string, init: Init = {}) {
     const headers: Record<string, string> = { Origin: this.baseUrl, ...init.headers };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-  }
-
-  /** Like request(), but throws unless the status is the expected one; returns the JSON body. */
-  async expect<T = unknown>(
-    status: number,
-    method: string,
-    path: string,
-    init: { headers?: Record<string, string>; body?: unknown } = {},
-  ): Promise<{ body: T; res: Response }> {
-    const res = await this.request(method, path, init);
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
     const text = await res.text();
     if (res.status !== status)
       throw new Error(`${method} ${path}: expected ${status}, got ${res.status}: ${text.slice(0, 300)}`);
     return { body: (text ? JSON.parse(text) : undefined) as T, res };
   }
 
-  async signUp(email: string, password: string): Promise<{ cookie: string; userId: string }> {
+  async signUp(email: string): Promise<{ cookie: string; userId: string }> {
     const { body, res } = await this.expect<{ user: { id: string } }>(200, "POST", "/api/auth/sign-up/email", {
-      body: { name: "Bench User", email, password },
+      body: { name: "Bench User", email, password: PASSWORD },
     });
     return { cookie: sessionCookie(res), userId: body.user.id };
   }
 
-  async signIn(email: string, password: string): Promise<string> {
-    const { res } = await this.expect(200, "POST", "/api/auth/sign-in/email", { body: { email, password } });
+  async signIn(email: string): Promise<string> {
+    const { res } = await this.expect(200, "POST", "/api/auth/sign-in/email", { body: { email, password: PASSWORD } });
     return sessionCookie(res);
   }
 
@@ -76,23 +63,16 @@ export class BenchClient {
   /** A fresh user with a session cookie and an access token. */
   async newIdentity(label: string): Promise<Identity> {
     const email = uniqueEmail(label);
-    const password = "Bench-Passw0rd";
-    const { cookie, userId } = await this.signUp(email, password);
-    return { email, password, userId, cookie, token: await this.token(cookie) };
+    const { cookie, userId } = await this.signUp(email);
+    return { email, userId, cookie, token: await this.token(cookie) };
   }
 }
 
 /** The headers that authenticate `who` in a variant. */
 export function authHeaders(variant: Variant, who: Identity): Record<string, string> {
-  switch (variant) {
-    case "jwt":
-    case "benchJwt":
-      return { Authorization: `Bearer ${who.token}` };
-    case "session":
-      return { Cookie: who.cookie };
-    case "bypass":
-      return { "X-Bench-User": who.userId };
-  }
+  if (variant === "session") return { Cookie: who.cookie };
+  if (variant === "bypass") return { "X-Bench-User": who.userId };
+  return { Authorization: `Bearer ${who.token}` };
 }
 
 let emailCounter = 0;
@@ -101,8 +81,8 @@ export function uniqueEmail(label: string): string {
 }
 
 /** `name=value` of every cookie the response sets, as a Cookie header. */
-export function sessionCookie(res: Response): string {
-  const cookies = res.headers.getSetCookie().map((line) => line.split(";")[0] as string);
+function sessionCookie(res: Response): string {
+  const cookies = res.headers.getSetCookie().map((line) => line.split(";")[0]!);
   if (!cookies.length) throw new Error(`${res.url}: no Set-Cookie in the response`);
   return cookies.join("; ");
 }

@@ -1,7 +1,42 @@
-// The "Load test" section of bench/REPORT.md, from bench/results/load.json. Pure.
-import type { LoadTestResults } from "./results.ts";
-import { MEMORY_RULE, ROLE_LABEL, ROLES } from "./rss.ts";
+// The "Load test" section of bench/REPORT.md, and the shape of bench/results/load.json it reads.
+import type { AppLogFindings } from "./app-log.ts";
+import type { LoadResult } from "./load.ts";
+import { ms, provenance, table } from "./markdown.ts";
+import type { KindStats, Resolution } from "./mixed-load.ts";
+import { EXCESS_GROWTH_MIB, type Memory, ROLE_LABEL, ROLES, type Role } from "./rss.ts";
+import type { RunInfo } from "./run-context.ts";
 import { OP_KINDS, type OpKind } from "./todo-ledger.ts";
+import type { AuditSummary } from "./write-audit.ts";
+
+export interface LoadTestResults {
+  run: RunInfo;
+  settings: {
+    connections: number;
+    seconds: number;
+    users: number;
+    maxLivePerUser: number;
+    mix: Record<OpKind, number>;
+  };
+  overall: LoadResult;
+  byKind: Record<OpKind, KindStats>;
+  unanswered: Record<OpKind, number>;
+  resolution: Resolution;
+  writes: {
+    /** 201s and 204s seen during the load (replays after it included). */
+    creates: number;
+    deletes: number;
+    api: AuditSummary;
+    db: AuditSummary & { countStar: number };
+  };
+  /** Per watched process: its memory over the load and the CPU seconds it used then. */
+  memory: Record<Role, Memory & { cpuSeconds: number }>;
+  loadSeconds: number;
+  appLog: AppLogFindings;
+  anomalies: string[];
+  /** Why the run failed (empty = passed), and what deserves a look without failing it. */
+  failures: string[];
+  warnings: string[];
+}
 
 const KIND_LABEL: Record<OpKind, string> = {
   list: "list (GET /api/todos, all/active/completed)",
@@ -12,8 +47,6 @@ const KIND_LABEL: Record<OpKind, string> = {
   refresh: "token refresh (GET /api/auth/token, cookie)",
 };
 
-// load.json stores NaN (nothing measured) as null.
-const known = (value: number | null): value is number => typeof value === "number" && Number.isFinite(value);
 /** The route each kind of request hits, as the Worker's request log names it. */
 const KIND_ROUTE: Record<OpKind, string> = {
   list: "GET /api/todos",
@@ -24,34 +57,74 @@ const KIND_ROUTE: Record<OpKind, string> = {
   refresh: "GET /api/auth/token",
 };
 
-const ms = (value: number | null) => (known(value) ? `${value.toFixed(value < 10 ? 1 : 0)} ms` : "—");
-const mib = (value: number | null) => (known(value) ? `${value.toFixed(0)} MiB` : "—");
+// load.json stores NaN (nothing measured) as null.
+const mib = (value: number | null) => (value === null || !Number.isFinite(value) ? "—" : `${value.toFixed(0)} MiB`);
+const statuses = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => (status.startsWith("2") ? `${status}: ${n}` : `**${status}: ${n}**`))
+    .join(", ") || "—";
+const percentiles = (l: { p50Ms: number; p95Ms: number; p99Ms: number }) => [ms(l.p50Ms), ms(l.p95Ms), ms(l.p99Ms)];
 
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+/** The run's main figures: requests, errors, and the write audit. Also printed by `npm run load`. */
+export function figuresTable(load: LoadTestResults): string {
+  const { overall: o, resolution: r, writes: w } = load;
+  return table(
+    ["figure", "value"],
+    [
+      ["requests (answered)", `${o.requests} in ${o.seconds.toFixed(0)} s: **${o.rps.toFixed(0)} req/s**`],
+      ["latency p50 / p95 / p99 (all requests)", `${percentiles(o.latency).join(" / ")} (max ${ms(o.latency.maxMs)})`],
+      [
+        "errors: non-2xx + connection errors + timeouts",
+        `**${o.failures}** (${o.failures - o.connectionErrors - o.timeouts} + ${o.connectionErrors} + ${o.timeouts})`,
+      ],
+      [
+        "sent without a 2xx by the end (in flight when the clock stopped, or failed)",
+        `${Object.values(load.unanswered).reduce((a, b) => a + b, 0)}; replayed after the run: ${r.createsWritten} creates had written (same Idempotency-Key answered as a replay), ${r.createsNotWritten} had not, ${r.deletesReplayed} deletes re-sent${r.failed.length ? `, **${r.failed.length} could not be resolved**` : ""}`,
+      ],
+      ["todos created / deleted (201s / 204s, replays after the run included)", `${w.creates} / ${w.deletes}`],
+      ["rows expected (created − deleted)", String(w.api.expected)],
+      ["rows listed through the API (every user, every page)", `${w.api.found}${w.api.ok ? "" : " (**lost writes**)"}`],
+      [
+        "rows in the database (`select … from todos`; `count(*)`)",
+        `${w.db.found}; ${w.db.countStar}${w.db.ok && w.db.countStar === w.db.found ? "" : " (**lost writes**)"}`,
+      ],
+      [
+        "lost creates / lost deletes / unannounced rows / wrong owner",
+        `${w.db.missing} / ${w.db.undeleted} / ${w.db.unknown} / ${w.db.wrongOwner}`,
+      ],
+      ["anomalies (duplicate id, another user's todo, wrong answer)", String(load.anomalies.length)],
+      ["5xx in the Worker's request log", String(load.appLog.serverErrors)],
+    ],
+  );
 }
 
-function statuses(counts: Record<string, number>): string {
-  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
-  if (!entries.length) return "—";
-  return entries.map(([status, n]) => (status.startsWith("2") ? `${status}: ${n}` : `**${status}: ${n}**`)).join(", ");
+/** Memory and CPU per process of the stack. Also printed by `npm run load`. */
+export function memoryTable(load: LoadTestResults): string {
+  const rows = ROLES.map((role) => {
+    const v = load.memory[role];
+    const growth = v.endMiB - v.startMiB;
+    return [
+      ROLE_LABEL[role],
+      mib(v.startMiB),
+      mib(v.peakMiB),
+      mib(v.endMiB),
+      Number.isFinite(growth) ? `${growth >= 0 ? "+" : ""}${mib(growth)}` : "—",
+      `${v.cpuSeconds.toFixed(0)} s (${((v.cpuSeconds / load.loadSeconds) * 100).toFixed(0)} % of a core)`,
+    ];
+  });
+  return table(["process", "start", "peak", "end", "end − start", "CPU during the load"], rows);
 }
 
 export function renderLoadSection(load: LoadTestResults | null): string {
   const title = "## 7. Load test";
   if (!load) return `${title}\n\nNot run yet: \`npm run load\` writes it (results/load.json).`;
-  const m = load.meta;
-  const s = m.settings;
-  const o = load.overall;
-  const passed = load.failures.length === 0;
-  const unansweredTotal = Object.values(load.unanswered).reduce((a, b) => a + b, 0);
-  const r = load.resolution;
-  const verdict = passed
-    ? `**✅ passed: 0 errors, 0 lost writes${load.warnings.length ? `** (${load.warnings.length} warning(s), below)` : ", memory stable.**"}`
-    : `**❌ failed:**\n\n${load.failures.map((f) => `- ${f}`).join("\n")}`;
+  const { settings: s, overall: o } = load;
+  const verdict = load.failures.length
+    ? `**❌ failed:**\n\n${load.failures.map((f) => `- ${f}`).join("\n")}`
+    : `**✅ passed: 0 errors, 0 lost writes**${load.warnings.length ? ` (${load.warnings.length} warning(s), below)` : ""}`;
 
-  const kinds = OP_KINDS.filter((k) => load.byKind[k].requests > 0 || load.unanswered[k] > 0).map((kind) => {
+  const kinds = OP_KINDS.filter((k) => load.byKind[k].requests > 0).map((kind) => {
     const k = load.byKind[kind];
     const inWorker = load.appLog.workerMs[KIND_ROUTE[kind]];
     return [
@@ -59,11 +132,9 @@ export function renderLoadSection(load: LoadTestResults | null): string {
       String(k.requests),
       `${((k.requests / Math.max(1, o.requests)) * 100).toFixed(0)} %`,
       statuses(k.statusCounts),
-      ms(k.latency.p50Ms),
-      ms(k.latency.p95Ms),
-      ms(k.latency.p99Ms),
+      ...percentiles(k.latency),
       ms(k.latency.maxMs),
-      inWorker ? `${ms(inWorker.p50Ms)} / ${ms(inWorker.p95Ms)} / ${ms(inWorker.p99Ms)}` : "—",
+      inWorker ? percentiles(inWorker).join(" / ") : "—",
     ];
   });
   kinds.push([
@@ -71,114 +142,39 @@ export function renderLoadSection(load: LoadTestResults | null): string {
     `**${o.requests}**`,
     "100 %",
     statuses(o.statusCounts),
-    ms(o.latency.p50Ms),
-    ms(o.latency.p95Ms),
-    ms(o.latency.p99Ms),
+    ...percentiles(o.latency),
     ms(o.latency.maxMs),
     "",
   ]);
 
-  const w = load.writes;
-  const writeRows = [
-    ["rows expected (created − deleted)", String(w.api.expected)],
-    ["rows listed through the API (every user, every page)", `${w.api.found}${w.api.ok ? " ✅" : " ❌"}`],
-    [
-      "rows in the database (`select … from todos`; `count(*)`)",
-      `${w.db.found}; ${w.db.countStar}${w.db.ok && w.db.countStar === w.db.found ? " ✅" : " ❌"}`,
-    ],
-    [
-      "lost creates / lost deletes / unannounced rows / wrong owner",
-      `${w.db.missing} / ${w.db.undeleted} / ${w.db.unknown} / ${w.db.wrongOwner}`,
-    ],
-  ];
-
-  const loadSeconds = load.loadWindow.end - load.loadWindow.start;
-  const memoryRows = ROLES.map((role) => {
-    const v = load.memory[role];
-    const cpu =
-      known(v.cpuSeconds) && loadSeconds > 0
-        ? `${v.cpuSeconds.toFixed(0)} s (${((v.cpuSeconds / loadSeconds) * 100).toFixed(0)} % of a core)`
-        : "—";
-    const flag = v.status === "growing" ? "⚠️ **growing**" : v.status === "stable" ? "stable" : "not measured";
-    return [
-      ROLE_LABEL[role],
-      mib(v.startMiB),
-      mib(v.peakMiB),
-      mib(v.endMiB),
-      !known(v.lastHalfSlopeMiBPerMin)
-        ? "—"
-        : `${v.lastHalfSlopeMiBPerMin >= 0 ? "+" : ""}${v.lastHalfSlopeMiBPerMin.toFixed(1)} MiB/min (${v.lastHalfSlopePctPerMin.toFixed(1)} %/min)`,
-      `${flag}: ${v.reason}`,
-      known(v.growthMiB) && o.requests > 0 ? `${((v.growthMiB / o.requests) * 1000).toFixed(1)} MiB` : "—",
-      cpu,
-    ];
-  });
-
-  const mixLine = OP_KINDS.map((k) => `${k} ${s.mix[k]}`).join(", ");
   const parts = [
     title,
     "",
-    `Generated by \`npm run load\` on ${m.generatedAt.slice(0, 16).replace("T", " ")} UTC at commit ${m.commit ? `\`${m.commit.slice(0, 10)}\`` : "?"}${m.dirty ? " (with uncommitted changes)" : ""}; ${m.cpus} CPUs, 1-minute load average ${m.loadAverage.start.toFixed(2)} at start, up to ${m.loadAverage.max.toFixed(2)}; the whole run (start of the app to its stop) took ${m.durationSeconds.toFixed(0)} s. Raw figures: [results/load.json](results/load.json).`,
+    `${provenance("npm run load", load.run)} Raw figures: [results/load.json](results/load.json).`,
     "",
-    `The app as \`npm start\` serves it (the production \`wrangler.toml\`, the SQL endpoint on PGlite in a temporary directory) on its own port with \`AUTH_RATE_LIMIT=off\` (all the load comes from one IP). ${s.users} users signed up first; then autocannon keeps **${s.connections} connections busy for ${s.seconds} s**, each request planned from what the answers so far say: a random user, a kind by weight (${mixLine}), a todo that no request in flight touches. Because requests on one todo never overlap, a toggle's \`If-Match\` is always the current version and nothing races a delete: **every answer other than 2xx counts as an error** (a 412 or a 404 would mean a lost or phantom write, not a race the test made). A user at ${s.maxLivePerUser} todos gets deletes instead of creates (the API's cap is higher).`,
+    `The production Worker (\`wrangler.toml\`, bundled as for a deploy) in \`wrangler dev\` on the SQL endpoint with PGlite in a temporary directory, with \`AUTH_RATE_LIMIT=off\` (all the load comes from one address). ${s.users} users signed up first; then autocannon keeps **${s.connections} connections busy for ${s.seconds} s**, each request planned from what the answers so far say: a random user, a kind by weight (${OP_KINDS.map((k) => `${k} ${s.mix[k]}`).join(", ")}), a todo that no request in flight touches. Because requests on one todo never overlap, a toggle's \`If-Match\` is always the current version and nothing races a delete: **every answer other than 2xx counts as an error** (a 412 or a 404 would mean a lost or phantom write, not a race the test made). A user at ${s.maxLivePerUser} todos gets deletes instead of creates (the API's cap is higher).`,
     "",
     verdict,
     "",
-    table(
-      ["figure", "value"],
-      [
-        ["requests (answered)", `${o.requests} in ${o.seconds.toFixed(0)} s: **${o.rps.toFixed(0)} req/s**`],
-        [
-          "latency p50 / p95 / p99 (all requests)",
-          `${ms(o.latency.p50Ms)} / ${ms(o.latency.p95Ms)} / ${ms(o.latency.p99Ms)} (max ${ms(o.latency.maxMs)})`,
-        ],
-        [
-          "errors: non-2xx + connection errors + timeouts",
-          `**${o.failures}** (${o.failures - (o.connectionErrors ?? 0) - (o.timeouts ?? 0)} + ${o.connectionErrors ?? "?"} + ${o.timeouts ?? "?"})`,
-        ],
-        [
-          "sent without a 2xx by the end (in flight when the clock stopped, at most one per connection, or failed)",
-          `${unansweredTotal}; replayed after the run: ${r.createsWritten} creates had written (same Idempotency-Key answered as a replay), ${r.createsNotWritten} had not, ${r.deletesReplayed} deletes re-sent${r.failed.length ? `, **${r.failed.length} could not be resolved**` : ""}`,
-        ],
-        ["todos created / deleted (201s / 204s, replays after the run included)", `${w.creates} / ${w.deletes}`],
-        ...writeRows,
-        ["anomalies (duplicate id, another user's todo, wrong answer)", String(load.anomalies.length)],
-        [
-          "wrangler reloads during the run / 5xx in its request log",
-          `${load.appLog.reloads} / ${load.appLog.serverErrors}`,
-        ],
-      ],
-    ),
+    figuresTable(load),
     "",
-    "Latency by kind of request (measured by the load generator, on the same 2 cores as the app: a timing, reported only, never gated):",
+    "Latency by kind of request, measured by the load generator on the same machine as the app (a timing: reported, never gated):",
     "",
     table(
       ["request", "requests", "share", "statuses", "p50", "p95", "p99", "max", "in the Worker p50 / p95 / p99"],
       kinds,
     ),
     "",
-    "\"In the Worker\" is the Worker's own request log (`ms`): wall time inside the handler chain, which in Workers advances only across I/O, so it is the database round trips plus the wait for the isolate's one thread, which all concurrent requests share. The rest of the client's latency is queueing before the Worker: in wrangler's proxy (a second workerd) and for the CPU. With every connection always busy, p50 ≈ connections ÷ req/s: latency here measures throughput, which is bound by the 2 cores the whole chain (and the load generator) share.",
+    "\"In the Worker\" is the Worker's own request log (`ms`): wall time inside the handler chain, which in Workers advances only across I/O, so it is the database round trips plus the wait for the isolate's one thread, which all concurrent requests share. The rest of the client's latency is queueing before the Worker: in wrangler's proxy (a second workerd) and for the CPU. With every connection always busy, p50 ≈ connections ÷ req/s: latency here measures throughput, bound by the cores that the whole chain and the load generator share.",
     "",
-    `Resident memory (VmRSS of the processes under \`npm start\`, sampled every second during the load, each role's processes summed; end = median of the last ${MEMORY_RULE.endWindow} samples), and the CPU time each used during the load (utime + stime):`,
+    "Resident memory (VmRSS of the stack's processes, sampled every second during the load, each role's processes summed; end = median of the last 5 samples) and the CPU time each used during the load:",
     "",
-    table(
-      [
-        "process",
-        "start",
-        "peak",
-        "end",
-        "trend over the last half",
-        "verdict",
-        "end − start per 1000 requests",
-        "CPU during the load",
-      ],
-      memoryRows,
-    ),
+    memoryTable(load),
     "",
-    `Memory rule (a warning, never a failure): a process is flagged as growing when its end is above its start by more than max(${MEMORY_RULE.minGrowthMiB} MiB, ${MEMORY_RULE.growthShare * 100} % of the start) and the last half of the run still climbs by more than ${MEMORY_RULE.stillGrowingShare * 100} % of its level per minute, or when the end is over ${MEMORY_RULE.hardMultiple}× the start. Warming up (JIT, heap and caches sized to the load) raises RSS early and then levels off; a leak keeps climbing to the end. Under \`wrangler dev\` both workerd processes grow with the number of requests they serve, whatever the request, static assets included: before suspecting the app, compare the Worker's growth with that of wrangler's proxy, which runs none of the app's code.`,
+    `Under \`wrangler dev\` both workerd processes grow with the number of requests they serve, whatever the request. wrangler's proxy runs none of the app's code, so it is the control: the run warns (never fails) when the Worker's workerd grows more than ${EXCESS_GROWTH_MIB} MiB beyond the proxy's growth.`,
   ];
-  if (load.warnings.length) parts.push("", "**Warnings:**", "", ...load.warnings.map((w) => `- ${w}`));
-  if (load.appLog.errorLines.length) {
+  if (load.warnings.length) parts.push("", "**Warnings:**", "", ...load.warnings.map((warning) => `- ${warning}`));
+  if (load.appLog.errorLines.length)
     parts.push(
       "",
       "The app's own error lines during the load (first 5):",
@@ -187,7 +183,6 @@ export function renderLoadSection(load: LoadTestResults | null): string {
       ...load.appLog.errorLines.slice(0, 5),
       "```",
     );
-  }
   if (load.anomalies.length)
     parts.push(
       "",

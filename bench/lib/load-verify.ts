@@ -1,36 +1,32 @@
 // After the load: the rows as the API shows them (every user's list, page by page, with a fresh
-// token) and as the database holds them (SQL through the app's own SQL endpoint, with the Neon
+// token) and as the database holds them (SQL through the stack's SQL endpoint, with the Neon
 // driver the Worker uses), for the write audit.
 import { neon, neonConfig } from "@neondatabase/serverless";
 import type { LoadUser } from "./todo-ledger.ts";
 import type { FoundRow } from "./write-audit.ts";
 
+async function json<T>(url: string, init: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
 /** Every todo of every user through GET /api/todos (limit 100, following nextCursor). */
-export async function rowsViaApi(
-  baseUrl: string,
-  users: readonly LoadUser[],
-): Promise<{ rows: FoundRow[]; requests: number }> {
+export async function rowsViaApi(baseUrl: string, users: readonly LoadUser[]): Promise<FoundRow[]> {
   const rows: FoundRow[] = [];
-  let requests = 0;
   for (const user of users) {
-    const tokenRes = await fetch(`${baseUrl}/api/auth/token`, { headers: { Cookie: user.cookie } });
-    requests++;
-    if (tokenRes.status !== 200)
-      throw new Error(`GET /api/auth/token for ${user.userId}: ${tokenRes.status} ${await tokenRes.text()}`);
-    const { token } = (await tokenRes.json()) as { token: string };
+    const { token } = await json<{ token: string }>(`${baseUrl}/api/auth/token`, { headers: { Cookie: user.cookie } });
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : "?limit=100";
-      const res = await fetch(`${baseUrl}/api/todos${query}`, { headers: { Authorization: `Bearer ${token}` } });
-      requests++;
-      if (res.status !== 200)
-        throw new Error(`GET /api/todos${query} for ${user.userId}: ${res.status} ${await res.text()}`);
-      const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+      const page: { items: { id: string }[]; nextCursor: string | null } = await json(`${baseUrl}/api/todos${query}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       for (const item of page.items) rows.push({ id: item.id, userId: user.userId });
       cursor = page.nextCursor;
     } while (cursor);
   }
-  return { rows, requests };
+  return rows;
 }
 
 /** Every row of the todos table (the database is the load test's own), and count(*) beside it. */

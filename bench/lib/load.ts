@@ -1,31 +1,28 @@
-// Load phases with autocannon: fixed concurrency for a fixed time (or number of requests), every
+// A load phase with autocannon: fixed concurrency for a fixed time (or number of requests), every
 // response's latency kept so p50/p95/p99 are exact for the sample (autocannon's own histogram has
 // no p95), and every non-2xx counted so a broken phase cannot pass for a fast one.
 import autocannon from "autocannon";
 import { type LatencySummary, summarize } from "./stats.ts";
 
+type Context = Record<string, unknown>;
+
 export interface LoadOptions {
   url: string;
   connections: number;
-  durationSeconds: number;
-  /** Stop after this many requests instead of after durationSeconds. */
+  seconds: number;
+  /** Stop after this many requests instead of after `seconds`. */
   amount?: number;
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   headers?: Record<string, string>;
   body?: unknown;
   /**
-   * Changes each request before it is sent (unique e-mails, a todo id from a list). `context` belongs
-   * to the connection and lives until that connection's response (one request in flight at a time).
+   * Changes each request before it is sent (unique e-mails, a todo id). `context` belongs to the
+   * connection and lives until that connection's response (one request in flight at a time).
    */
-  setupRequest?: (request: autocannon.Request, context: Record<string, unknown>) => autocannon.Request;
-  /** Sees each response (to collect created ids), with the context its request was set up with. */
-  onResponse?: (
-    status: number,
-    body: string,
-    context: Record<string, unknown>,
-    headers: Record<string, string | string[]>,
-  ) => void;
+  setupRequest?: (request: autocannon.Request, context: Context) => autocannon.Request;
+  /** Sees each response, with the context its request was set up with. */
+  onResponse?: (status: number, body: string, context: Context, headers: Record<string, string | string[]>) => void;
 }
 
 export interface LoadResult {
@@ -36,41 +33,31 @@ export interface LoadResult {
   statusCounts: Record<string, number>;
   /** Non-2xx responses plus connection errors and timeouts. */
   failures: number;
-  /** Connection errors (not timeouts) and timeouts; absent in results recorded before they were kept. */
-  connectionErrors?: number;
-  timeouts?: number;
+  connectionErrors: number;
+  timeouts: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const { setupRequest, onResponse } = options;
   const request: autocannon.Request = {
     method: options.method ?? "GET",
     path: options.path,
-    headers,
+    headers: { ...options.headers, ...(options.body === undefined ? {} : { "content-type": "application/json" }) },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    ...(setupRequest && { setupRequest: (req, context) => setupRequest(req, context as Context) }),
+    ...(onResponse && {
+      onResponse: (status, body, context, headers) =>
+        onResponse(status, body, context as Context, headers as Record<string, string | string[]>),
+    }),
   };
-  if (options.setupRequest) {
-    request.setupRequest = (req, context) => options.setupRequest?.(req, context as Record<string, unknown>) ?? req;
-  }
-  if (options.onResponse) {
-    request.onResponse = (status, body, context, headers) =>
-      options.onResponse?.(
-        status,
-        body,
-        context as Record<string, unknown>,
-        headers as Record<string, string | string[]>,
-      );
-  }
-
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
         url: options.url,
         connections: options.connections,
-        duration: options.durationSeconds,
+        duration: options.seconds,
         amount: options.amount,
         timeout: 30,
         requests: [request],
@@ -82,14 +69,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
     });
   });
-  const requests = latencies.length;
   const non2xx = Object.entries(statusCounts)
     .filter(([status]) => !status.startsWith("2"))
     .reduce((sum, [, count]) => sum + count, 0);
   return {
-    requests,
+    requests: latencies.length,
     seconds: result.duration,
-    rps: result.duration > 0 ? requests / result.duration : Number.NaN,
+    rps: result.duration > 0 ? latencies.length / result.duration : Number.NaN,
     latency: summarize(latencies),
     statusCounts,
     // autocannon counts a timeout in `errors` too.

@@ -16,7 +16,6 @@ describe("lost-write accounting (201s minus 204s against the rows found)", () =>
     expect(audit.ok).toBe(true);
     expect(audit.expected).toBe(3);
     expect(audit.found).toBe(3);
-    expect(audit.perUser).toEqual({ alice: { expected: 2, found: 2 }, bob: { expected: 1, found: 1 } });
     expect(describeAudit(audit)).toEqual([]);
   });
 
@@ -67,6 +66,6 @@ describe("lost-write accounting (201s minus 204s against the rows found)", () =>
   it("counts a user whose every todo was deleted as expecting zero", () => {
     const audit = auditWrites({ created: new Map([["c1", "carol"]]), deleted: new Set(["c1"]), found: [] });
     expect(audit.ok).toBe(true);
-    expect(audit.perUser).toEqual({ carol: { expected: 0, found: 0 } });
+    expect(audit.expected).toBe(0);
   });
 });

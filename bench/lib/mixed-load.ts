@@ -3,7 +3,7 @@
 // answer recorded in it, with latency and status counted per kind of request. Afterwards, requests
 // that never got a 2xx (in flight when the clock stopped, or failed) are replayed idempotently so
 // the write audit starts from a known state.
-import { type LoadResult, runLoad } from "./load.ts";
+import { runLoad } from "./load.ts";
 import { type LatencySummary, summarize } from "./stats.ts";
 import { OP_KINDS, type OpKind, type PlannedOp, type TodoLedger } from "./todo-ledger.ts";
 
@@ -11,15 +11,6 @@ export interface KindStats {
   requests: number;
   statusCounts: Record<string, number>;
   latency: LatencySummary;
-}
-
-export interface MixedLoadResult {
-  overall: LoadResult;
-  byKind: Record<OpKind, KindStats>;
-  /** Ops sent that got no answer before the run ended or timed out, by kind. */
-  unanswered: Record<OpKind, number>;
-  /** onResponse failures (an answer the test could not read): each is also an anomaly. */
-  unreadable: number;
 }
 
 interface Context {
@@ -30,18 +21,14 @@ interface Context {
 export async function runMixedLoad(
   ledger: TodoLedger,
   options: { baseUrl: string; connections: number; seconds: number },
-): Promise<MixedLoadResult> {
-  const latencies = Object.fromEntries(OP_KINDS.map((k) => [k, [] as number[]])) as Record<OpKind, number[]>;
-  const statusCounts = Object.fromEntries(OP_KINDS.map((k) => [k, {} as Record<string, number>])) as Record<
-    OpKind,
-    Record<string, number>
-  >;
-  let unreadable = 0;
-
+) {
+  const byKind = Object.fromEntries(
+    OP_KINDS.map((k) => [k, { latencies: [] as number[], statusCounts: {} }]),
+  ) as Record<OpKind, { latencies: number[]; statusCounts: Record<string, number> }>;
   const overall = await runLoad({
     url: options.baseUrl,
     connections: options.connections,
-    durationSeconds: options.seconds,
+    seconds: options.seconds,
     path: "/api/todos",
     setupRequest: (req, context: Context) => {
       const op = ledger.next();
@@ -53,14 +40,13 @@ export async function runMixedLoad(
     onResponse: (status, body, context: Context, headers) => {
       const { op, sentAt } = context;
       if (!op || sentAt === undefined) return;
-      latencies[op.kind].push(performance.now() - sentAt);
-      const counts = statusCounts[op.kind];
-      counts[status] = (counts[status] ?? 0) + 1;
+      const kind = byKind[op.kind];
+      kind.latencies.push(performance.now() - sentAt);
+      kind.statusCounts[status] = (kind.statusCounts[status] ?? 0) + 1;
       try {
         ledger.settle(op, { status, body, headers });
       } catch (error) {
         // Never let a bad answer throw inside autocannon's parser: record it and go on.
-        unreadable++;
         ledger.anomalies.push(
           `${op.kind} ${op.seq}: answer ${status} not readable (${error instanceof Error ? error.message : String(error)}): ${body.slice(0, 200)}`,
         );
@@ -70,13 +56,17 @@ export async function runMixedLoad(
 
   const unanswered = Object.fromEntries(OP_KINDS.map((k) => [k, 0])) as Record<OpKind, number>;
   for (const op of ledger.unanswered()) unanswered[op.kind]++;
-  const byKind = Object.fromEntries(
-    OP_KINDS.map((kind) => [
-      kind,
-      { requests: latencies[kind].length, statusCounts: statusCounts[kind], latency: summarize(latencies[kind]) },
-    ]),
-  ) as Record<OpKind, KindStats>;
-  return { overall, byKind, unanswered, unreadable };
+  const stats = (k: OpKind): KindStats => ({
+    requests: byKind[k].latencies.length,
+    statusCounts: byKind[k].statusCounts,
+    latency: summarize(byKind[k].latencies),
+  });
+  return {
+    overall,
+    byKind: Object.fromEntries(OP_KINDS.map((k) => [k, stats(k)])) as Record<OpKind, KindStats>,
+    /** Ops sent that got no answer before the run ended or timed out, by kind. */
+    unanswered,
+  };
 }
 
 export interface Resolution {

@@ -1,123 +1,114 @@
-// Renders bench results as Markdown (bench/REPORT.md) and the console summary. Pure functions: the
-// same results always give the same text, so the report diffs cleanly in review.
-import {
-  type BudgetResult,
-  describeResult,
-  formatBytes,
-  formatLimit,
-  formatValue,
-  OPERATIONS,
-  operationLabel,
-} from "./budgets.ts";
-import type { LatencyRow } from "./latency.ts";
-import { renderLoadSection } from "./load-report.ts";
-import type { BenchResults, LoadTestResults } from "./results.ts";
+// bench/REPORT.md, rendered from the figures of the last `npm run bench` (results/latest.json) and
+// the last `npm run load` (results/load.json); each script re-renders it after writing its own.
+// The budgets table is also what `npm run bench` prints.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BudgetResult, OPERATIONS, type OperationId, operationLabel, type Unit } from "./budgets.ts";
+import type { BundleMeasure, Share, StartupMeasure } from "./bundle.ts";
+import type { LatencyResults } from "./latency.ts";
+import { type LoadTestResults, renderLoadSection } from "./load-report.ts";
+import { kib, ms, provenance, table } from "./markdown.ts";
+import type { OverheadResult, VerifyResult } from "./overhead.ts";
+import type { Weight } from "./page-weight.ts";
+import type { RoundTripResults, Way } from "./round-trips.ts";
+import { type RunInfo, root, writeResult } from "./run-context.ts";
 import { median } from "./stats.ts";
 
-const STATUS_MARK: Record<BudgetResult["status"], string> = {
-  pass: "✅ pass",
-  fail: "❌ **fail**",
-  missing: "❌ **not measured**",
-  "not measured": "— not measured",
-};
-
-const WAY = { jwt: "edge way (JWT)", session: "common way (getSession)" } as const;
-
-export function fmtMs(ms: number | null | undefined): string {
-  return ms === null || ms === undefined || Number.isNaN(ms) ? "—" : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+export interface BenchResults {
+  run: RunInfo & { mode: "full" | "check"; wrangler: string | null };
+  budgets: BudgetResult[];
+  roundTrips: RoundTripResults | null;
+  latency: LatencyResults | null;
+  authOverhead: OverheadResult | null;
+  verify: VerifyResult | null;
+  bundle: BundleMeasure | null;
+  startup: StartupMeasure | null;
+  pageWeight: { js: Weight; css: Weight } | null;
+  /** Phases that failed, with why; their figures are missing. */
+  errors: string[];
 }
 
-export function fmtTimes(x: number | null | undefined): string {
-  return x === null || x === undefined || Number.isNaN(x) ? "—" : `${x.toFixed(2)}×`;
+const WAY: Record<Way, string> = { jwt: "edge way (JWT)", session: "common way (getSession)" };
+const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "—");
+const notMeasured = (title: string) => `${title}\n\nNot measured in this run.`;
+
+function formatValue(value: number, unit: Unit): string {
+  if (unit === "bytes") return kib(value);
+  if (unit === "ms") return `${value.toFixed(1)} ms`;
+  if (unit === "ratio") return value.toFixed(2);
+  if (unit === "yes/no") return value ? "yes" : "no";
+  return String(value);
 }
 
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
-function escapeMd(text: string): string {
-  return text.replace(/\|/g, "\\|");
-}
-
-function budgetsSection(results: BenchResults): string {
-  const rows = results.budgets.map((b) => [
+/** One row per budget: the figure, its limit, and whether `bench:check` gates it. */
+export function budgetTable(budgets: readonly BudgetResult[]): string {
+  const status = { pass: "pass", fail: "**FAIL**", missing: "**not measured**", "not measured": "not measured" };
+  const rows = budgets.map((b) => [
     b.label,
-    formatValue(b.value, b.unit),
-    formatLimit(b),
-    STATUS_MARK[b.status],
-    b.gated ? "yes" : "no (timing)",
+    b.value === null ? "—" : formatValue(b.value, b.unit),
+    b.unit === "yes/no" ? formatValue(b.limit, b.unit) : `${b.min ? "≥" : "≤"} ${formatValue(b.limit, b.unit)}`,
+    b.gated || b.status !== "fail" ? status[b.status] : b.min ? "below budget" : "over budget",
+    b.gated ? "gated" : "timing: reported only",
   ]);
-  return `## Budgets\n\n${table(["figure", "measured", "budget", "status", "gated by bench:check"], rows)}`;
+  return table(["figure", "measured", "budget", "status", "bench:check"], rows);
 }
 
-function roundTripSection(results: BenchResults): string {
-  const rt = results.roundTrips;
-  if (!rt) return "## 1. Database round trips per operation\n\nNot measured (see errors).";
-  const edge = rt.rows.filter((r) => r.variant === "jwt");
-  const rows = edge.map((row) => {
-    const budget = OPERATIONS.find((op) => op.id === row.op)?.budget;
-    const common = rt.rows.find((r) => r.variant === "session" && r.op === row.op);
-    const mark = budget === undefined ? "" : row.roundTrips <= budget ? " ✅" : " ❌";
-    return [
-      operationLabel(row.op),
-      `**${row.roundTrips}**${mark}`,
-      budget === undefined ? "—" : `≤ ${budget}`,
-      common ? `${common.roundTrips} (+${common.roundTrips - row.roundTrips})` : "—",
-      String(row.statements),
-    ];
-  });
-  const statements = rt.rows
+function roundTripSection({ roundTrips: rt }: BenchResults): string {
+  const title = "## 1. Database round trips per operation";
+  if (!rt) return notMeasured(title);
+  const rows = rt.rows
+    .filter((row) => row.variant === "jwt")
     .map((row) => {
-      const list = row.sql.length
-        ? row.sql.map((s, i) => `    ${i + 1}. \`${s.replace(/`/g, "'")}\``).join("\n")
-        : "    (none)";
-      return `- ${operationLabel(row.op)}, ${WAY[row.variant]}: ${row.roundTrips} round trip(s)\n${list}`;
-    })
-    .join("\n");
+      const common = rt.rows.find((r) => r.variant === "session" && r.op === row.op);
+      const extra = common ? `${common.roundTrips} (+${common.roundTrips - row.roundTrips})` : "—";
+      return [operationLabel(row.op), `**${row.roundTrips}**`, extra, String(row.statements)];
+    });
+  const statements = rt.rows.map((row) => {
+    const list = row.sql.map((s, i) => `  ${i + 1}. \`${s.replace(/`/g, "'")}\``);
+    return [`- ${operationLabel(row.op)}, ${WAY[row.variant]}: ${row.roundTrips} round trip(s)`, ...list].join("\n");
+  });
   return [
-    "## 1. Database round trips per operation",
+    title,
     "",
-    "Counted by the local SQL endpoint (`GET /__stats`), one request at a time, after a warm-up (the first request of an isolate also loads Better Auth and the public keys). The common way is the same todo handlers behind Better Auth's `getSession` from the session cookie (bench-only routes in `bench/worker.ts`).",
+    "Counted by the local SQL endpoint (`GET /__stats`), one request at a time, after a warm-up (the first request of an isolate also loads Better Auth and the public keys). The common way is the same handlers behind Better Auth's `getSession` from the session cookie (bench-only routes in `bench/worker.ts`).",
     "",
-    table(["operation", "edge way (JWT)", "budget", "common way (getSession)", "statements"], rows),
+    table(["operation", "edge way (JWT)", "common way (getSession)", "statements"], rows),
     "",
     "<details><summary>Statements sent per operation (first 80 characters, from the endpoint's log)</summary>",
     "",
-    statements,
+    statements.join("\n"),
     "",
     "</details>",
   ].join("\n");
 }
 
-function latencyRowCells(row: LatencyRow): string[] {
-  const l = row.load.latency;
-  return [
-    operationLabel(row.op),
-    WAY[row.variant],
-    row.roundTrips === null ? "—" : String(row.roundTrips),
-    fmtMs(row.floorMs),
-    fmtMs(l.p50Ms),
-    fmtMs(l.p95Ms),
-    fmtMs(l.p99Ms),
-    `${fmtTimes(row.floorMultiples?.p50)} / ${fmtTimes(row.floorMultiples?.p95)} / ${fmtTimes(row.floorMultiples?.p99)}`,
-    row.load.rps.toFixed(0),
-    `${row.load.requests}${row.load.failures ? ` (**${row.load.failures} failed**)` : ""}`,
-  ];
-}
-
-function latencySection(results: BenchResults): string {
-  const lat = results.latency;
-  if (!lat) return "## 2. Latency at edge distance\n\nNot measured (see errors).";
-  const order = (row: LatencyRow) =>
-    OPERATIONS.findIndex((op) => op.id === row.op) * 2 + (row.variant === "jwt" ? 0 : 1);
-  const rows = [...lat.rows].sort((a, b) => order(a) - order(b)).map(latencyRowCells);
+function latencySection({ latency: lat, roundTrips }: BenchResults): string {
+  if (!lat) return notMeasured("## 2. Latency at edge distance");
+  const order = (op: OperationId, variant: Way) =>
+    OPERATIONS.findIndex((o) => o.id === op) * 2 + (variant === "jwt" ? 0 : 1);
+  const rows = [...lat.rows]
+    .sort((a, b) => order(a.op, a.variant) - order(b.op, b.variant))
+    .map(({ op, variant, load }) => {
+      const trips = roundTrips?.rows.find((r) => r.op === op && r.variant === variant)?.roundTrips;
+      const floor = trips === undefined ? Number.NaN : trips * lat.delayMs;
+      const { p50Ms, p95Ms, p99Ms } = load.latency;
+      return [
+        operationLabel(op),
+        WAY[variant],
+        trips === undefined ? "—" : String(trips),
+        ms(floor),
+        ms(p50Ms),
+        ms(p95Ms),
+        ms(p99Ms),
+        [p50Ms, p95Ms, p99Ms].map((p) => times(p / floor)).join(" / "),
+        load.rps.toFixed(0),
+        `${load.requests}${load.failures ? ` (**${load.failures} failed**)` : ""}`,
+      ];
+    });
   return [
     `## 2. Latency at edge distance (${lat.delayMs} ms per round trip, ${lat.connections} concurrent connections)`,
     "",
-    `The SQL endpoint holds every round trip ${lat.delayMs} ms before answering. Each operation runs for ${lat.seconds} s under autocannon (delete: once per todo created in the create phase). The floor is round trips × ${lat.delayMs} ms; "÷ floor" near 1× means the time is distance to the database, above it is work in the Worker and queueing (2 shared cores; sign-up and sign-in spend ~100–200 ms of CPU each in scrypt, so ${lat.connections} concurrent ones queue).`,
-    "",
-    "![p50 latency by operation, edge way vs common way, with p95 and the round-trip floor](results/latency.svg)",
+    `The SQL endpoint holds every round trip ${lat.delayMs} ms before answering. Each operation runs for ${lat.seconds} s under autocannon (delete: once per todo created in the create phase). The floor is round trips × ${lat.delayMs} ms; "÷ floor" near 1× means the time is distance to the database, above it is work in the Worker and queueing (sign-up and sign-in spend ~100–200 ms of CPU each in scrypt, so ${lat.connections} concurrent ones queue).`,
     "",
     table(
       ["operation", "way", "round trips", "floor", "p50", "p95", "p99", "p50 / p95 / p99 ÷ floor", "req/s", "requests"],
@@ -126,16 +117,15 @@ function latencySection(results: BenchResults): string {
   ].join("\n");
 }
 
-function overheadSection(results: BenchResults): string {
-  const o = results.authOverhead;
-  if (!o) return "## 3. Auth overhead\n\nNot measured (see errors).";
+function overheadSection({ authOverhead: o }: BenchResults): string {
+  if (!o) return notMeasured("## 3. Auth overhead");
   const list = (values: number[], digits = 0) => values.map((v) => v.toFixed(digits)).join(", ");
-  const row = (label: string, pair: typeof o.list) => [
+  const row = (label: string, pair: OverheadResult["list"]) => [
     label,
     list(pair.withJwtRps),
     list(pair.bypassedRps),
     list(pair.ratios, 2),
-    `**${pair.ratio.toFixed(2)}** (${pair.min.toFixed(2)}–${pair.max.toFixed(2)})`,
+    `**${pair.ratio.toFixed(2)}** (${Math.min(...pair.ratios).toFixed(2)}–${Math.max(...pair.ratios).toFixed(2)})`,
   ];
   return [
     "## 3. Auth overhead",
@@ -147,13 +137,12 @@ function overheadSection(results: BenchResults): string {
       [row("GET todos (1 DB round trip)", o.list), row("GET me (no DB: the check's CPU alone)", o.me)],
     ),
     "",
-    `**Auth overhead ratio (GET todos): ${o.list.ratio.toFixed(2)}** (target ≥ 0.9). For reference, the production \`GET /api/todos\` (its chain adds CORS and the body limit): ${list(o.productionRps)} req/s per round.${o.failures ? ` **${o.failures} requests failed.**` : ""}`,
+    `For reference, the production \`GET /api/todos\` (its chain adds CORS and the body limit): ${list(o.productionRps)} req/s per round.${o.failures ? ` **${o.failures} requests failed.**` : ""}`,
   ].join("\n");
 }
 
-function verifySection(results: BenchResults): string {
-  const v = results.verify;
-  if (!v) return "## 4. JWT verification cost\n\nNot measured (see errors).";
+function verifySection({ verify: v }: BenchResults): string {
+  if (!v) return notMeasured("## 4. JWT verification cost");
   return [
     "## 4. JWT verification cost (inside workerd)",
     "",
@@ -166,142 +155,105 @@ function verifySection(results: BenchResults): string {
         [
           "imported again for every verification",
           `${v.importUs.toFixed(1)} µs`,
-          `${fmtTimes(v.slowdown)} the cached cost`,
+          `${times(v.importUs / v.cachedUs)} the cached cost`,
         ],
       ],
     ),
     "",
-    "Without the cache a request would also have to read the keys from the database: one more round trip (20 ms at edge distance) on every API call.",
+    "Without the cache a request would also have to read the keys from the database: one more round trip on every API call.",
   ].join("\n");
 }
 
-function shareTable(shares: { name: string; value: number }[], unit: "bytes" | "ms"): string {
+function shareTable(shares: Share[], format: (value: number) => string, unit: string): string {
   const total = shares.reduce((sum, s) => sum + s.value, 0);
-  return table(
-    ["package", unit === "bytes" ? "raw bytes" : "startup CPU", "share"],
-    shares.map((s) => [
-      escapeMd(s.name),
-      unit === "bytes" ? formatBytes(s.value) : fmtMs(s.value),
-      `${((s.value / total) * 100).toFixed(0)} %`,
-    ]),
-  );
+  const rows = shares.map((s) => [
+    s.name.replace(/\|/g, "\\|"),
+    format(s.value),
+    `${((s.value / total) * 100).toFixed(0)} %`,
+  ]);
+  return table(["package", unit, "share"], rows);
 }
 
-function coldStartSection(results: BenchResults): string {
-  const { bundle, minifiedBundle, startup, signInMs, signUpMs } = results.coldStart;
+function coldStartSection({ bundle, startup, roundTrips }: BenchResults): string {
   const parts = ["## 5. Cold start", ""];
   if (bundle) {
-    const rows = [
-      [
-        `production config (\`wrangler.toml\`${bundle.minified ? ", minified" : ", not minified"})`,
-        formatBytes(bundle.rawBytes),
-        formatBytes(bundle.gzipBytes),
-        bundle.gzipBytes <= 300 * 1024 ? "✅ ≤ 300 KiB" : "❌ > 300 KiB",
-      ],
-    ];
-    if (minifiedBundle)
-      rows.push([
-        "the same with `--minify`",
-        formatBytes(minifiedBundle.rawBytes),
-        formatBytes(minifiedBundle.gzipBytes),
-        minifiedBundle.gzipBytes <= 300 * 1024 ? "would pass" : "would fail",
-      ]);
+    const imports = bundle.startupImports.map((m) => `\`${m}\``).join(", ");
     parts.push(
-      "Bundle from `wrangler deploy --dry-run` (wrangler's `Total Upload` figures):",
-      "",
-      table(["build", "raw", "gzip", "budget ≤ 300 KiB gzip"], rows),
-      "",
-      `Modules imported at startup besides \`cloudflare:workers\` (loaded at every start; budget none): ${bundle.startupImports.length ? `**${bundle.startupImports.map((m) => `\`${m}\``).join(", ")}**` : "none"}.`,
-      "",
-      `Password hashing: ${bundle.scrypt.nativeNodeCrypto ? `native \`node:crypto\` scrypt is bundled (\`${bundle.scrypt.evidence}\`)` : "**node:crypto's scrypt is NOT bundled**"}; ${bundle.scrypt.pureJs ? "**a JavaScript scrypt is bundled too**" : "no JavaScript scrypt in the bundle"}.`,
+      `Bundle of the production config (\`wrangler.toml\`, from \`wrangler deploy --dry-run\`): **${kib(bundle.gzipBytes)} gzip**, ${kib(bundle.rawBytes)} raw. Modules it imports at startup besides \`cloudflare:workers\`: ${imports || "none"}.`,
     );
     if (bundle.byPackage.length)
       parts.push(
         "",
         "<details><summary>Bundle bytes by package (of the unminified build: minifying shrinks every package, not the same share of each)</summary>",
         "",
-        shareTable(bundle.byPackage, "bytes"),
+        shareTable(bundle.byPackage, kib, "raw bytes"),
         "",
         "</details>",
       );
-  } else parts.push("Bundle not measured (see errors).");
+  } else parts.push("Bundle not measured in this run.");
   parts.push("");
   if (startup) {
     parts.push(
-      `Startup CPU (\`wrangler check startup\`, "Active", median of ${startup.runs.length} runs: ${startup.runs.map((r) => r.toFixed(1)).join(", ")} ms): **${fmtMs(startup.activeMs)}** (budget ≤ 50 ms; a timing, reported only).`,
+      `Startup CPU (\`wrangler check startup\`, "Active", median of ${startup.runs.length} runs: ${startup.runs.map((r) => r.toFixed(1)).join(", ")} ms): **${ms(startup.activeMs)}**.`,
       "",
-      "It is the CPU of evaluating the Worker's modules. Route groups, the database driver and Better Auth load on the first request that needs them, so that request pays for them once per isolate instead (README, Performance). workerd compiles the bundle when it creates the Worker, before this profile starts: that part of a cold start grows with the bundle size, which has its own budget above.",
+      "It is the CPU of evaluating the Worker's modules. Route groups, the database driver and Better Auth load on the first request that needs them, so that request pays for them once per isolate instead. workerd compiles the bundle when it creates the Worker, before this profile starts: that part of a cold start grows with the bundle size.",
+      "",
+      "Where the startup CPU goes (self time by package, from one run of the unminified build, whose module comments name the packages; a library that builds schemas at module scope shows up as the schema library):",
+      "",
+      shareTable(startup.byPackage, ms, "startup CPU"),
     );
-    if (startup.byPackage.length) {
-      parts.push(
-        "",
-        "Where the startup CPU goes (self time by package, from one run of the unminified build, whose module comments name the packages; a library that builds schemas at module scope shows up as the schema library):",
-        "",
-        shareTable(startup.byPackage, "ms"),
-      );
-    }
   } else parts.push("Startup not measured in this run.");
-  parts.push(
-    "",
-    `Sign-in with native scrypt, one at a time at 0 ms database delay: median **${fmtMs(median(signInMs))}** (${signInMs.map((m) => m.toFixed(0)).join(", ")} ms); sign-up: median ${fmtMs(median(signUpMs))}.`,
-  );
+  if (roundTrips) {
+    const { signInMs, signUpMs } = roundTrips;
+    parts.push(
+      "",
+      `Sign-in with native scrypt, one at a time at 0 ms database delay: median **${ms(median(signInMs))}** (${signInMs.map((m) => m.toFixed(0)).join(", ")} ms); sign-up: median ${ms(median(signUpMs))}.`,
+    );
+  }
   return parts.join("\n");
 }
 
-function pageWeightSection(results: BenchResults): string {
-  const page = results.pageWeight;
-  if (!page) return "## 6. Page weight\n\nNot measured (see errors).";
-  const rows = (["js", "css"] as const).map((kind) => [
-    kind === "js" ? "JavaScript" : "CSS",
-    page[kind].files.map((f) => `\`${f.source}\``).join(", ") || "none",
-    formatBytes(page[kind].rawBytes),
-    formatBytes(page[kind].gzipBytes),
-    kind === "js" ? `≤ 40 KiB ${page.js.gzipBytes <= 40 * 1024 ? "✅" : "❌"}` : "—",
-  ]);
-  const notes = [];
-  if (page.js.files.length === 0) notes.push("No JavaScript yet: `web/dist` holds the placeholder page.");
-  if (page.skipped.length)
-    notes.push(`Not measured (other origin or missing from dist): ${page.skipped.map((s) => `\`${s}\``).join(", ")}.`);
+function pageWeightSection({ pageWeight: page }: BenchResults): string {
+  if (!page) return notMeasured("## 6. Page weight");
+  const row = (kind: string, w: Weight) => [
+    kind,
+    w.files.map((f) => `\`${f}\``).join(", ") || "none",
+    kib(w.rawBytes),
+    kib(w.gzipBytes),
+  ];
   return [
     "## 6. Page weight",
     "",
-    "What `web/dist/index.html` loads before first render: module scripts, modulepreloads, stylesheets and inline blocks; each file gzip -9 on its own. Lazy-loaded page chunks are not initial and not counted.",
+    "What the built `index.html` loads before first render: module scripts, modulepreloads and stylesheets, each gzip -9 on its own. Lazy-loaded page chunks are not initial and not counted.",
     "",
-    table(["kind", "files", "raw", "gzip", "budget"], rows),
-    ...(notes.length ? ["", ...notes] : []),
+    table(["kind", "files", "raw", "gzip"], [row("JavaScript", page.js), row("CSS", page.css)]),
   ].join("\n");
 }
 
-/**
- * The whole report: `npm run bench`'s figures, and the load test's from its own file (`npm run
- * load` writes it and re-renders the report with the bench figures it finds; `npm run bench` keeps
- * the load section the same way). Without load results the section says how to get them.
- */
-export function renderMarkdown(results: BenchResults, load: LoadTestResults | null = null): string {
-  const m = results.meta;
+export function renderMarkdown(results: BenchResults, load: LoadTestResults | null): string {
+  const { run } = results;
   const header = [
     "# Benchmarks",
     "",
-    `Generated by \`npm run bench\` on ${m.generatedAt.slice(0, 16).replace("T", " ")} UTC at commit ${m.commit ? `\`${m.commit.slice(0, 10)}\`` : "?"}${m.dirty ? " (with uncommitted changes)" : ""}; Node ${m.node}, wrangler ${m.wrangler ?? "?"}, ${m.cpus} CPUs (1-minute load average ${m.loadAverage.start.toFixed(2)} at start, up to ${m.loadAverage.max.toFixed(2)} during the run); the whole run took ${m.durationSeconds.toFixed(0)} s. Raw figures: [results/latest.json](results/latest.json).`,
+    `${provenance("npm run bench", run)} wrangler ${run.wrangler ?? "?"}. Raw figures: [results/latest.json](results/latest.json).`,
     "",
-    "Everything runs locally: `wrangler dev` (workerd) with the bench Worker (`bench/worker.ts`: the production app plus bench-only comparison routes) and the local Neon-compatible SQL endpoint on PGlite. Counts and sizes are the same on any machine; timings depend on this one. `npm run bench:check` (CI) fails when a count or a size breaks its budget and only reports timings.",
+    "Everything runs locally: `wrangler dev` (workerd) with the bench Worker (`bench/worker.ts`: the production app plus bench-only comparison routes) and the local Neon-compatible SQL endpoint on PGlite. Counts and sizes are the same on any machine; timings depend on the one that ran them. `npm run bench:check` (CI) fails when a count or a size breaks its budget and only reports timings.",
   ];
-  if (m.loadAverage.max > m.cpus) {
+  if (run.loadAverage.max > run.cpus)
     header.push(
       "",
-      `**Timings are inflated:** the machine's load average reached ${m.loadAverage.max.toFixed(1)} on ${m.cpus} CPUs during the run (other work shared them). Counts and sizes are unaffected.`,
+      `**Timings are inflated:** the load average reached ${run.loadAverage.max.toFixed(1)} on ${run.cpus} CPUs during the run (other work shared them). Counts and sizes are unaffected.`,
     );
-  }
   if (results.errors.length)
     header.push(
       "",
       "**Errors in this run:**",
       "",
-      ...results.errors.map((e) => `- ${escapeMd(e.split("\n")[0] ?? e)}`),
+      ...results.errors.map((e) => `- ${e.split("\n")[0]!.replace(/\|/g, "\\|")}`),
     );
   return `${[
     header.join("\n"),
-    budgetsSection(results),
+    `## Budgets\n\n${budgetTable(results.budgets)}`,
     roundTripSection(results),
     latencySection(results),
     overheadSection(results),
@@ -312,8 +264,13 @@ export function renderMarkdown(results: BenchResults, load: LoadTestResults | nu
   ].join("\n\n")}\n`;
 }
 
-/** The console summary: one line per budget, broken ones first. */
-export function renderBudgetLines(budgets: readonly BudgetResult[]): string[] {
-  const order = { fail: 0, missing: 0, pass: 1, "not measured": 2 } as const;
-  return [...budgets].sort((a, b) => order[a.status] - order[b.status]).map(describeResult);
+/** Renders bench/REPORT.md from the result files there are; without the bench's, there is no report. */
+export function writeReport(): void {
+  const read = <T>(name: string) => {
+    const path = join(root, "bench/results", name);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : null;
+  };
+  const bench = read<BenchResults>("latest.json");
+  if (bench) writeResult(join(root, "bench/REPORT.md"), renderMarkdown(bench, read<LoadTestResults>("load.json")));
+  else console.log("bench/results/latest.json is missing: run `npm run bench` to render bench/REPORT.md");
 }

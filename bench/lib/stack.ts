@@ -1,63 +1,117 @@
-// The local stack the bench measures: the SQL endpoint (PGlite in a temporary directory, one log
-// line per round trip) as a child process, the JWT signing key, and `wrangler dev` running the bench
-// Worker (bench/worker.ts = the real app + comparison routes). The Worker is bundled once up front
-// and run with --no-bundle, so edits to worker/src during a run cannot reload it mid-measurement.
-import type { ChildProcess } from "node:child_process";
+// The local stack that `npm run bench` and `npm run load` measure: the SQL endpoint (PGlite in a
+// temporary directory) as a child process, the JWT signing key, and `wrangler dev` running a Worker
+// bundled once up front (`wrangler deploy --dry-run`) and served with --no-bundle, so an edit to
+// worker/src during a run cannot reload the Worker mid-measurement. Each child leads its own process
+// group, so the whole tree (wrangler → workerd) stops together. wrangler's output goes to a file,
+// not through a pipe: under load it logs every request, and reading that would cost the load
+// generator CPU.
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync } from "node:fs";
-import { createConnection } from "node:net";
+import { once } from "node:events";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { portInUse, waitForHealthy } from "../../dev/local-stack.ts";
 import { ensureSigningKey } from "../../dev/signing-key.ts";
 import { getConfig } from "../../worker/src/config.ts";
-import { runCommand, startDetached, stopGroup, tail } from "./processes.ts";
+
+/** wrangler without metrics, colours or its online lookup of `Request.cf`. */
+export const WRANGLER_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  FORCE_COLOR: "0",
+};
+
+/** Runs a command to completion; stdout and stderr interleaved in `output`, colours removed. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts every ANSI colour code
+      resolve({ code, output: output.replace(/\u001b\[[0-9;]*m/g, "") });
+    });
+  });
+}
+
+/** The last lines of some output, for error messages. */
+export function tail(output: string, lines = 30): string {
+  return output.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** SIGTERM to the child's process group, SIGKILL to whatever is left after a grace period. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // already gone
+    }
+  };
+  const exited = once(child, "exit");
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+  // workerd may outlive wrangler's own exit for a moment.
+  signal("SIGKILL");
+}
+
+export interface Bundle {
+  /** wrangler's output, with its "Total Upload" line. */
+  output: string;
+  /** The bundle's main module and its source. */
+  path: string;
+  source: string;
+}
+
+/** `wrangler deploy --dry-run` of a config into outdir; throws unless it built. */
+export async function bundleWorker(root: string, outdir: string, args: string[] = []): Promise<Bundle> {
+  const all = ["deploy", "--dry-run", "--outdir", outdir, ...args];
+  const run = await runCommand("wrangler", all, { cwd: root, env: WRANGLER_ENV });
+  if (run.code !== 0) throw new Error(`wrangler ${all.join(" ")} failed:\n${tail(run.output)}`);
+  const modules = readdirSync(outdir).filter((name) => /\.m?js$/.test(name));
+  const main = modules.sort((a, b) => statSync(join(outdir, b)).size - statSync(join(outdir, a)).size)[0];
+  if (!main) throw new Error(`no JavaScript module in ${outdir}`);
+  const path = join(outdir, main);
+  return { output: run.output, path, source: readFileSync(path, "utf8") };
+}
 
 export interface SqlLogLine {
   /** Round-trip number since the last stats reset (1-based). */
   n: number;
-  status: string;
-  ms: number;
   statements: number;
   sql: string;
 }
 
-export interface SqlStats {
-  roundTrips: number;
-  statements: number;
-  errors: number;
-}
-
 export interface SqlEndpointHandle {
   url: string;
-  sqlUrl: string;
-  stats(): Promise<SqlStats>;
+  stats(): Promise<{ roundTrips: number; statements: number }>;
   /** Zeroes the counters; round-trip numbers in the log restart at 1. */
   reset(): Promise<void>;
   setDelay(delayMs: number): Promise<void>;
   /** Log lines received since capture was last switched on (nothing is kept while it is off). */
   readonly log: readonly SqlLogLine[];
-  /** Starts (emptying the log) or stops keeping log lines; off during load, where they are noise. */
   captureLog(on: boolean): void;
 }
 
 export interface Stack {
   baseUrl: string;
   sql: SqlEndpointHandle;
+  /** wrangler dev's output (the Worker's request log included). */
+  wranglerLog(): string;
   stop(): Promise<void>;
-}
-
-const LOG_LINE = /^\[sql-endpoint\] #(\d+) (\S+) (\d+)ms (\d+) stmt (.*)$/;
-
-export function parseSqlLogLine(line: string): SqlLogLine | null {
-  const match = LOG_LINE.exec(line);
-  if (!match) return null;
-  return {
-    n: Number(match[1]),
-    status: match[2] as string,
-    ms: Number(match[3]),
-    statements: Number(match[4]),
-    sql: match[5] as string,
-  };
 }
 
 async function json<T>(response: Promise<Response>): Promise<T> {
@@ -66,89 +120,44 @@ async function json<T>(response: Promise<Response>): Promise<T> {
   return (await res.json()) as T;
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    const timer = setTimeout(() => fail(`${what} did not start within ${timeoutMs / 1000} s`), timeoutMs);
-    const onExit = () => fail(`${what} exited during start`);
-    function fail(message: string) {
-      clearTimeout(timer);
-      child.off("exit", onExit);
-      reject(new Error(`${message}:\n${tail(seen)}`));
-    }
-    child.stderr?.on("data", (chunk: Buffer) => (seen += chunk.toString()));
-    child.once("exit", onExit);
-    lines.on("line", function onLine(line) {
-      seen += `${line}\n`;
-      const match = pattern.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        child.off("exit", onExit);
-        lines.off("line", onLine);
-        resolve(match);
-      }
-    });
-  });
-}
-
-async function startSqlEndpointChild(
+/** The SQL endpoint as a child process on a free port; with `log`, one line per round trip. */
+async function startSqlEndpoint(
   root: string,
   dataDir: string,
-): Promise<{ child: ChildProcess; handle: SqlEndpointHandle }> {
-  const child = startDetached(
-    process.execPath,
-    ["dev/sql-endpoint/main.ts", "--port", "0", "--data", dataDir, "--log"],
-    { cwd: root },
-  );
+  sqlLog: boolean,
+  children: ChildProcess[],
+): Promise<SqlEndpointHandle> {
+  const args = ["dev/sql-endpoint/main.ts", "--port", "0", "--data", dataDir, ...(sqlLog ? ["--log"] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  children.push(child);
   const log: SqlLogLine[] = [];
   let capturing = false;
-  // Always read the endpoint's stdout: a full pipe would block it (writes to pipes are synchronous).
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
-    if (!capturing) return;
-    const parsed = parseSqlLogLine(line);
-    if (parsed) log.push(parsed);
+  let output = "";
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  // Read every line, captured or not: a full pipe would block the endpoint.
+  const lines = createInterface({ input: child.stdout });
+  const ready = new Promise<string>((resolve, reject) => {
+    child.once("exit", () => reject(new Error(`the SQL endpoint exited during start:\n${tail(output)}`)));
+    lines.on("line", (line) => {
+      const match = /^\[sql-endpoint\] #(\d+) \S+ \d+ms (\d+) stmt (.*)$/.exec(line);
+      if (match && capturing) log.push({ n: Number(match[1]), statements: Number(match[2]), sql: match[3]! });
+      const url = /sql-endpoint ready: (http:\/\/\S+)\/sql/.exec(line)?.[1];
+      if (url) resolve(url);
+      else if (!match) output += `${line}\n`;
+    });
   });
-  const ready = await waitForLine(child, /sql-endpoint ready: (http:\/\/\S+)\/sql/, 60_000, "the SQL endpoint");
-  const url = ready[1] as string;
-  const handle: SqlEndpointHandle = {
+  const url = await ready;
+  return {
     url,
-    sqlUrl: `${url}/sql`,
     log,
     captureLog: (on) => {
       capturing = on;
       log.splice(0);
     },
-    stats: () => json<SqlStats>(fetch(`${url}/__stats`)),
+    stats: () => json(fetch(`${url}/__stats`)),
     reset: async () => void (await json(fetch(`${url}/__stats/reset`, { method: "POST" }))),
     setDelay: async (delayMs) =>
       void (await json(fetch(`${url}/__control`, { method: "POST", body: JSON.stringify({ delayMs }) }))),
-  };
-  return { child, handle };
-}
-
-export function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-/** The Worker's variables for the bench: a throwaway secret, rate limiting off for load. */
-export function benchVars(baseUrl: string, sqlUrl: string): Record<string, string> {
-  return {
-    PUBLIC_BASE_URL: baseUrl,
-    TRUSTED_ORIGINS: "",
-    BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
-    DATABASE_URL: "postgres://bench:bench@localhost:5432/bench",
-    NEON_HTTP_ENDPOINT: sqlUrl,
-    ACCESS_TOKEN_TTL_SECONDS: "900",
-    AUTH_RATE_LIMIT: "off",
-    DB_TIMEOUT_MS: "5000",
   };
 }
 
@@ -156,86 +165,63 @@ export async function startStack(options: {
   root: string;
   tmpDir: string;
   port: number;
-  log: (m: string) => void;
+  /** The wrangler config whose Worker runs: bench/wrangler.toml, or the production wrangler.toml. */
+  config: string;
+  /** The built web app, served as the static assets. */
+  assets: string;
+  /** Whether the SQL endpoint logs each round trip (SqlEndpointHandle.log). */
+  sqlLog: boolean;
+  /** wrangler's --log-level: "log" keeps the Worker's request log, "warn" leaves it out. */
+  logLevel: "log" | "warn";
+  log: (message: string) => void;
 }): Promise<Stack> {
-  const { root, tmpDir, port, log } = options;
-  if (await portInUse(port)) throw new Error(`port ${port} is in use; set BENCH_PORT to a free port`);
+  const { root, tmpDir, port, config, assets, log } = options;
+  if (await portInUse(port)) throw new Error(`port ${port} is in use: choose another with BENCH_PORT or LOAD_PORT`);
   const children: ChildProcess[] = [];
   const stop = async () => {
     for (const child of children.reverse()) await stopGroup(child);
   };
   try {
-    // The API never reads the assets, but the asset layer sits in front of the Worker in production
-    // too. Serve a copy of web/dist (or nothing, if there is no build), so a rebuild during the run
-    // cannot make wrangler reload mid-measurement.
-    const webDist = join(root, "web/dist");
-    const assets = join(tmpDir, "assets");
-    if (existsSync(webDist)) cpSync(webDist, assets, { recursive: true });
+    log(`bundling the Worker (${config})`);
     mkdirSync(assets, { recursive: true });
-
-    log("bundling the bench Worker (bench/wrangler.toml)");
-    const bundleDir = join(tmpDir, "bench-worker");
-    const bundle = await runCommand(
-      "wrangler",
-      ["deploy", "--dry-run", "--outdir", bundleDir, "-c", "bench/wrangler.toml", "--assets", assets],
-      { cwd: root },
-    );
-    if (bundle.code !== 0) throw new Error(`bundling the bench Worker failed:\n${tail(bundle.output)}`);
+    const bundle = await bundleWorker(root, join(tmpDir, "stack-worker"), ["-c", config, "--assets", assets]);
 
     log("starting the SQL endpoint (PGlite in a temporary directory)");
-    const endpoint = await startSqlEndpointChild(root, join(tmpDir, "pglite"));
-    children.push(endpoint.child);
-
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const vars = benchVars(baseUrl, endpoint.handle.sqlUrl);
-    // (Rate limiting only matters to the Worker; left on here, config would not warn about it.)
+    const sql = await startSqlEndpoint(root, join(tmpDir, "pglite"), options.sqlLog, children);
+    const baseUrl = `http://localhost:${port}`;
+    const vars = {
+      PUBLIC_BASE_URL: baseUrl,
+      TRUSTED_ORIGINS: "",
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+      DATABASE_URL: "postgres://bench:bench@localhost:5432/bench",
+      NEON_HTTP_ENDPOINT: `${sql.url}/sql`,
+      ACCESS_TOKEN_TTL_SECONDS: "900",
+      // All the load comes from one address: with the limiter on, most sign-ups would get 429s.
+      AUTH_RATE_LIMIT: "off",
+      DB_TIMEOUT_MS: "5000",
+    };
+    // (Rate limiting matters only to the Worker; on here, the config check does not warn about it.)
     await ensureSigningKey(getConfig({ ...vars, AUTH_RATE_LIMIT: "10/60" }));
 
     log(`starting wrangler dev on ${baseUrl}`);
-    const wrangler = startDetached(
+    const logFile = join(tmpDir, "wrangler-dev.log");
+    const fd = openSync(logFile, "a");
+    const wrangler = spawn(
       "wrangler",
       [
-        "dev",
-        "-c",
-        "bench/wrangler.toml",
-        "--no-bundle",
-        join(bundleDir, "worker.js"),
-        "--assets",
-        assets,
-        "--port",
-        String(port),
-        "--ip",
-        "127.0.0.1",
-        "--inspector-port",
-        "0",
-        "--show-interactive-dev-session=false",
-        "--persist-to",
-        join(tmpDir, "wrangler-state"),
-        "--log-level",
-        "warn",
+        ...["dev", "-c", config, "--no-bundle", bundle.path, "--assets", assets, "--port", String(port)],
+        ...["--ip", "localhost", "--inspector-port", "0", "--show-interactive-dev-session=false"],
+        ...["--persist-to", join(tmpDir, "wrangler-state"), "--log-level", options.logLevel],
         ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
       ],
-      { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+      { cwd: root, env: WRANGLER_ENV, stdio: ["ignore", fd, fd], detached: true },
     );
+    closeSync(fd);
     children.push(wrangler);
-    // Kept for error messages only: the last 64 KiB.
-    let wranglerOutput = "";
-    const keep = (chunk: Buffer) => (wranglerOutput = (wranglerOutput + chunk.toString()).slice(-65_536));
-    wrangler.stdout?.on("data", keep);
-    wrangler.stderr?.on("data", keep);
-
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited:\n${tail(wranglerOutput)}`);
-      const healthy = await fetch(`${baseUrl}/api/health`).then(
-        (res) => res.ok,
-        () => false,
-      );
-      if (healthy) break;
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not become healthy:\n${tail(wranglerOutput)}`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    return { baseUrl, sql: endpoint.handle, stop };
+    const wranglerLog = () => readFileSync(logFile, "utf8");
+    if (!(await waitForHealthy(port, () => wrangler.exitCode !== null)))
+      throw new Error(`wrangler dev did not become healthy:\n${tail(wranglerLog())}`);
+    return { baseUrl, sql, wranglerLog, stop };
   } catch (error) {
     await stop();
     throw error;

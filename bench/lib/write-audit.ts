@@ -1,33 +1,28 @@
 // Lost-write accounting for the load test: what the responses said was written (every 201's id,
-// minus every 204'd delete) against the rows actually there afterwards. Pure.
+// minus every 204'd delete) against the rows actually there afterwards.
 
 export interface FoundRow {
   id: string;
   userId: string;
 }
 
-export interface WriteAudit {
+const PROBLEMS = {
+  missing: "lost creates (created, not deleted, missing)",
+  undeleted: "lost deletes (answered 204, still there)",
+  unknown: "rows no 201 announced",
+  wrongOwner: "rows under the wrong user",
+  duplicates: "ids listed twice",
+} as const;
+type Problem = keyof typeof PROBLEMS;
+
+export type WriteAudit = Record<Problem, string[]> & {
   /** Rows that should exist: created − deleted. */
   expected: number;
   /** Rows found (duplicates included). */
   found: number;
-  /** Created, never deleted, but missing: lost creates. */
-  missing: string[];
-  /** Deleted (204) but still there: lost deletes. */
-  undeleted: string[];
-  /** Found but never returned by a 201: a write nobody was told about (a duplicate insert). */
-  unknown: string[];
-  /** Found under another user than the one whose request created it. */
-  wrongOwner: string[];
-  /** Ids found more than once (in a paginated listing: a page overlap). */
-  duplicates: string[];
-  /** Per user id: expected and found counts. */
-  perUser: Record<string, { expected: number; found: number }>;
-  /** 0 lost writes: every one of the lists above is empty, so found equals expected. */
+  /** 0 lost writes: no problem of any kind, so found equals expected. */
   ok: boolean;
-}
-
-const SAMPLE = 20;
+};
 
 /** Compares the ledger (created: id → creating user id; deleted ids) with the rows found. */
 export function auditWrites(input: {
@@ -36,84 +31,60 @@ export function auditWrites(input: {
   found: readonly FoundRow[];
 }): WriteAudit {
   const { created, deleted, found } = input;
-  const perUser: Record<string, { expected: number; found: number }> = {};
-  const bucket = (userId: string) => (perUser[userId] ??= { expected: 0, found: 0 });
-  let expected = 0;
-  for (const [id, userId] of created) {
-    bucket(userId);
-    if (!deleted.has(id)) {
-      expected++;
-      bucket(userId).expected++;
-    }
-  }
-
+  const problems: Record<Problem, string[]> = {
+    missing: [],
+    undeleted: [],
+    unknown: [],
+    wrongOwner: [],
+    duplicates: [],
+  };
   const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  const undeleted: string[] = [];
-  const unknown: string[] = [];
-  const wrongOwner: string[] = [];
   for (const row of found) {
-    bucket(row.userId).found++;
     if (seen.has(row.id)) {
-      duplicates.add(row.id);
+      if (!problems.duplicates.includes(row.id)) problems.duplicates.push(row.id);
       continue;
     }
     seen.add(row.id);
     const creator = created.get(row.id);
-    if (creator === undefined) unknown.push(row.id);
-    else if (creator !== row.userId) wrongOwner.push(row.id);
-    if (deleted.has(row.id)) undeleted.push(row.id);
+    if (creator === undefined) problems.unknown.push(row.id);
+    else if (creator !== row.userId) problems.wrongOwner.push(row.id);
+    if (deleted.has(row.id)) problems.undeleted.push(row.id);
   }
-  const missing: string[] = [];
-  for (const id of created.keys()) if (!deleted.has(id) && !seen.has(id)) missing.push(id);
-
-  return {
-    expected,
-    found: found.length,
-    missing,
-    undeleted,
-    unknown,
-    wrongOwner,
-    duplicates: [...duplicates],
-    perUser,
-    ok: !missing.length && !undeleted.length && !unknown.length && !wrongOwner.length && !duplicates.size,
-  };
+  let expected = 0;
+  for (const id of created.keys()) {
+    if (deleted.has(id)) continue;
+    expected++;
+    if (!seen.has(id)) problems.missing.push(id);
+  }
+  const ok = Object.values(problems).every((ids) => ids.length === 0);
+  return { ...problems, expected, found: found.length, ok };
 }
 
 /** One line per problem, each with a few example ids: for the console and the report. */
 export function describeAudit(audit: WriteAudit): string[] {
-  const problems: [string, string[]][] = [
-    ["lost creates (created, not deleted, missing)", audit.missing],
-    ["lost deletes (answered 204, still there)", audit.undeleted],
-    ["rows no 201 announced", audit.unknown],
-    ["rows under the wrong user", audit.wrongOwner],
-    ["ids listed twice", audit.duplicates],
-  ];
-  return problems
-    .filter(([, ids]) => ids.length > 0)
-    .map(
-      ([label, ids]) => `${ids.length} ${label}: ${ids.slice(0, SAMPLE).join(", ")}${ids.length > SAMPLE ? ", …" : ""}`,
-    );
+  return (Object.keys(PROBLEMS) as Problem[])
+    .filter((problem) => audit[problem].length > 0)
+    .map((problem) => {
+      const ids = audit[problem];
+      return `${ids.length} ${PROBLEMS[problem]}: ${ids.slice(0, 20).join(", ")}${ids.length > 20 ? ", …" : ""}`;
+    });
 }
 
 /** An audit with counts instead of id lists (examples in `problems`), as load.json keeps it. */
-export type AuditSummary = Omit<WriteAudit, "missing" | "undeleted" | "unknown" | "wrongOwner" | "duplicates"> & {
-  missing: number;
-  undeleted: number;
-  unknown: number;
-  wrongOwner: number;
-  duplicates: number;
+export type AuditSummary = Record<Problem, number> & {
+  expected: number;
+  found: number;
+  ok: boolean;
   problems: string[];
 };
 
 export function auditSummary(audit: WriteAudit): AuditSummary {
+  const counts = Object.fromEntries((Object.keys(PROBLEMS) as Problem[]).map((p) => [p, audit[p].length]));
   return {
-    ...audit,
-    missing: audit.missing.length,
-    undeleted: audit.undeleted.length,
-    unknown: audit.unknown.length,
-    wrongOwner: audit.wrongOwner.length,
-    duplicates: audit.duplicates.length,
+    ...(counts as Record<Problem, number>),
+    expected: audit.expected,
+    found: audit.found,
+    ok: audit.ok,
     problems: describeAudit(audit),
   };
 }

@@ -2,13 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   bytesByPackage,
   type CpuProfile,
-  detectScrypt,
+  nativeScrypt,
   packageOf,
-  parseStartupOutput,
-  parseUploadSize,
   startupByPackage,
   startupImports,
-} from "./bundle-analysis.ts";
+} from "./bundle.ts";
 
 const BUNDLE = [
   "var __init = () => {};", // 1: esbuild runtime
@@ -21,45 +19,24 @@ const BUNDLE = [
   "export default {};", // 8
 ].join("\n");
 
-describe("wrangler output", () => {
-  it("reads the upload size of a dry run and the startup profile summary, colours and all", () => {
-    expect(parseUploadSize("\u001b[2mTotal Upload: 1668.14 KiB / gzip: 353.00 KiB\u001b[22m")).toEqual({
-      rawBytes: 1_708_175,
-      gzipBytes: 361_472,
-    });
-    expect(parseUploadSize("no size here")).toBeNull();
-    const startup =
-      "│ Bundle: 855.53 KiB / gzip: 256.93 KiB\n│   Active: 159.0 ms (including 20.9 ms garbage collection)\n│   Idle: 139.8 ms";
-    expect(parseStartupOutput(startup)).toEqual({ activeMs: 159, gcMs: 20.9, idleMs: 139.8 });
-    expect(parseStartupOutput("Worker failed to start")).toBeNull();
-  });
-});
-
 describe("scrypt in the bundle", () => {
-  it("recognizes node:crypto's scrypt, minified or not", () => {
-    expect(detectScrypt(BUNDLE)).toMatchObject({ nativeNodeCrypto: true, pureJs: false });
-    expect(detectScrypt('import{randomBytes as xz,scrypt as Iz}from"node:crypto";').nativeNodeCrypto).toBe(true);
-    expect(detectScrypt('import * as nc from "node:crypto"; nc.scrypt(p, s, 64, cb)').nativeNodeCrypto).toBe(true);
-  });
-
-  it("recognizes node:crypto loaded on first use (worker/src/lazy-builtins), minified or not", () => {
+  it("recognizes node:crypto's scrypt, imported or loaded on first use (worker/src/lazy-builtins), minified or not", () => {
+    expect(nativeScrypt(BUNDLE)).toBe(true);
+    expect(nativeScrypt('import{randomBytes as xz,scrypt as Iz}from"node:crypto";')).toBe(true);
+    expect(nativeScrypt('import * as nc from "node:crypto"; nc.scrypt(p, s, 64, cb)')).toBe(true);
     const unminified =
       'module.exports = process.getBuiltinModule("node:crypto");\n(0, import_node_crypto.scrypt)(password, salt, 64, {}, cb);';
-    expect(detectScrypt(unminified)).toMatchObject({ nativeNodeCrypto: true, pureJs: false });
-    expect(
-      detectScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.scrypt)(p,s,64,{},c)').nativeNodeCrypto,
-    ).toBe(true);
+    expect(nativeScrypt(unminified)).toBe(true);
+    expect(nativeScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.scrypt)(p,s,64,{},c)')).toBe(true);
     // The module alone is not the hash: a scrypt call must be in the bundle too.
-    expect(
-      detectScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.randomBytes)(16)').nativeNodeCrypto,
-    ).toBe(false);
+    expect(nativeScrypt('a.exports=process.getBuiltinModule("node:crypto");(0,Xz.randomBytes)(16)')).toBe(false);
   });
 
-  it("flags a bundled JavaScript scrypt and the absence of the native one", () => {
+  it("fails a bundle with a JavaScript scrypt, or without the native one", () => {
     const noble =
       "// node_modules/@noble/hashes/scrypt.js\nthrow new Error('\"N\" expected a power of 2, and 2^1 <= N <= 2^32');";
-    expect(detectScrypt(noble)).toEqual({ nativeNodeCrypto: false, pureJs: true, evidence: null });
-    expect(detectScrypt('import { randomBytes } from "node:crypto";').nativeNodeCrypto).toBe(false);
+    expect(nativeScrypt(`${BUNDLE}\n${noble}`)).toBe(false);
+    expect(nativeScrypt('import { randomBytes } from "node:crypto";')).toBe(false);
   });
 });
 
