@@ -52,7 +52,7 @@ export function nativeScrypt(source: string): boolean {
 /**
  * What the bundle imports at its top level besides the Workers runtime's own `cloudflare:` modules:
  * workerd loads each of these at every start, whether or not the code that uses them ever runs
- * (worker/src/lazy-builtins/README.md). A dynamic `import()` is not counted.
+ * (wrangler.toml's [alias] says which are loaded lazily instead). A dynamic `import()` is not counted.
  */
 export function startupImports(source: string): string[] {
   const found = new Set<string>();

@@ -1,11 +1,21 @@
 // What verifying access tokens costs in database round trips: nothing once the keys are cached, and
-// only a bounded few however much garbage arrives. (Runs in the exclusive project: it counts every
+// only a bounded few however much garbage arrives; and a refused sign-in costs the same whether the
+// e-mail is known or not. (Runs in the exclusive project: it counts every
 // round trip the SQL endpoint serves, so no other test file may share it.)
 import { env } from "cloudflare:workers";
 import { resolveSigningKey } from "better-auth/plugins/jwt";
 import { SignJWT } from "jose";
 import { beforeAll, expect, test, vi } from "vitest";
-import { bearer, call, signedInUser, sqlEndpoint, type TestUser } from "../../test/client.ts";
+import {
+  BASE,
+  bearer,
+  call,
+  freshIp,
+  signedInUser,
+  sqlEndpoint,
+  type TestUser,
+  uniqueEmail,
+} from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
@@ -98,4 +108,18 @@ test("under a steady trickle of made-up kids the reload budget still refills, on
   } finally {
     vi.useRealTimers();
   }
+});
+
+test("a sign-in with an unknown e-mail costs the same round trips as one with a wrong password", async () => {
+  const signIn = (email: string) =>
+    call("/api/auth/sign-in/email", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": freshIp() },
+      body: JSON.stringify({ email, password: `${user.password}-wrong` }),
+    });
+  const statuses: number[] = [];
+  const wrongPassword = await roundTripsDuring(async () => statuses.push((await signIn(user.email)).status));
+  const unknownEmail = await roundTripsDuring(async () => statuses.push((await signIn(uniqueEmail())).status));
+  expect(statuses).toEqual([401, 401]);
+  expect(unknownEmail).toBe(wrongPassword);
 });
