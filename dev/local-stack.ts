@@ -2,10 +2,12 @@
 // (dev/dev.ts) compose: the SQL endpoint with migrations applied, the JWT signing key, and
 // `wrangler dev` running the Worker with the right settings.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { getConfig } from "../worker/src/config.ts";
 import { ensureDevVars, readDevVars } from "./dev-vars.ts";
 import { ensureSigningKey, SigningKeyError } from "./signing-key.ts";
 import { type SqlEndpoint, startSqlEndpoint } from "./sql-endpoint/server.ts";
+import { tidyWranglerLine } from "./wrangler-output.ts";
 
 export const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -89,9 +91,9 @@ export interface WranglerOptions {
   persistTo?: string | undefined;
 }
 
-/** `wrangler dev` on localhost:port, its output on ours. */
+/** `wrangler dev` on localhost:port; what of its output matters on ours (wrangler-output.ts). */
 export function startWrangler(options: WranglerOptions): ChildProcess {
-  return spawn(
+  const child = spawn(
     "wrangler",
     [
       "dev",
@@ -103,8 +105,23 @@ export function startWrangler(options: WranglerOptions): ChildProcess {
       ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
       ...Object.entries(options.workerVars).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
     ],
-    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      // Offline, wrangler would look up the Request.cf object at every start and print a stack trace.
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    },
   );
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ] as const) {
+    createInterface({ input: stream }).on("line", (line) => {
+      const shown = tidyWranglerLine(line);
+      if (shown !== undefined) out.write(`${shown}\n`);
+    });
+  }
+  return child;
 }
 
 /** Waits until the Worker on `port` answers its health check with a healthy database. */

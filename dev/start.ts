@@ -53,7 +53,11 @@ process.on("SIGTERM", () => void shutdown(0));
 
 if (!args["skip-build"]) {
   step("building web/");
-  const build = spawnSync("npm", ["run", "--silent", "build:web"], { cwd: root, stdio: "inherit" });
+  // Vite's warnings and errors only: its file table and timings say nothing to act on here.
+  const build = spawnSync("npm", ["run", "--silent", "build:web", "--", "--logLevel", "warn"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (build.status !== 0) await shutdown(build.status ?? 1);
 }
 

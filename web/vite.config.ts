@@ -16,6 +16,8 @@ export default defineConfig({
     securityHeaders({ apiOrigin: process.env.VITE_API_BASE_URL, hsts: process.env.WEB_HSTS === "1" }),
   ],
   build: {
+    // A slow plugin on a busy machine is no warning that calls for action.
+    rolldownOptions: { checks: { bundlerTimings: false } },
     outDir: "dist",
     emptyOutDir: true,
     target: "es2022",
