@@ -1,5 +1,6 @@
-// transaction() over Neon's HTTP API: its inserts go out together as one batch, all or none, and a
-// statement that would need to see a queued insert is refused loudly instead of running without it.
+// transaction() as Better Auth runs it (db/deferred-inserts.ts), over Neon's HTTP API: its inserts
+// go out together as one batch, all or none, and a statement that would need to see a queued insert
+// is refused loudly instead of running without it.
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect, test } from "vitest";

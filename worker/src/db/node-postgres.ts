@@ -8,6 +8,7 @@
 // errors Postgres itself reports keep their SQLSTATE.
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { deferringInserts } from "./deferred-inserts.ts";
 import { DatabaseConnectionError, recognizeServerErrors } from "./errors.ts";
 import * as schema from "./schema/index.ts";
 
@@ -98,5 +99,14 @@ export function createNodePgDb(
   connectionString: string,
   timeoutMs: number,
 ): NodePgDatabase<typeof schema> & { $client: RequestClient } {
-  return drizzle({ client: new RequestClient(connectionString, timeoutMs), schema });
+  const db = drizzle({ client: new RequestClient(connectionString, timeoutMs), schema });
+  const realTransaction = db.transaction.bind(db);
+  // A real transaction, with the flow's inserts written at its end (deferred-inserts.ts).
+  db.transaction = deferringInserts<typeof db>(
+    (work) => realTransaction((tx) => work(tx as unknown as typeof db)),
+    async (_tx, inserts) => {
+      for (const insert of inserts) await insert;
+    },
+  );
+  return db;
 }
