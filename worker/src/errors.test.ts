@@ -72,6 +72,15 @@ describe("every response carries a request id", () => {
     expect((await call("/api/health")).headers.get("X-Request-Id")).toMatch(/.+/);
     expect((await call("/api/todos")).headers.get("X-Request-Id")).toMatch(/.+/);
   });
+
+  test("Better Auth's answers carry it too, whatever their Origin", async () => {
+    for (const path of ["/api/auth/jwks", "/api/auth/get-session", "/api/auth/token", "/api/auth/no-such-endpoint"]) {
+      for (const headers of [{}, { Origin: "https://evil.example" }] as Record<string, string>[]) {
+        const res = await call(path, { headers });
+        expect(res.headers.get("X-Request-Id"), `${path} ${res.status} ${JSON.stringify(headers)}`).toMatch(/.+/);
+      }
+    }
+  });
 });
 
 describe("configuration", () => {

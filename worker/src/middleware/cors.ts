@@ -19,7 +19,11 @@ export const apiCors = createMiddleware<AppEnv>(async (c, next) => {
   if (origin && c.var.config.trustedOrigins.includes(origin)) return corsForTrustedOrigin(c, next);
   // Same-origin and non-browser requests, and every other origin: no CORS headers at all, and a
   // preflight gets an empty answer, which the browser reads as "not allowed".
-  c.header("Vary", "Origin", { append: true });
-  if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) return c.body(null, 204);
+  if (c.req.method === "OPTIONS" && c.req.header("Access-Control-Request-Method")) {
+    return c.body(null, 204, { Vary: "Origin" });
+  }
   await next();
+  // Set on the answer the route gave, whatever it is: a trusted origin's request gets other headers,
+  // so a cache must not serve this answer to it (nor that one to this request).
+  c.header("Vary", "Origin", { append: true });
 });

@@ -1,5 +1,6 @@
 // Cross-site requests: state-changing auth requests carrying the session cookie need our Origin;
-// GET changes nothing; CORS answers only trusted origins, with credentials and Vary: Origin.
+// GET changes nothing; CORS answers only trusted origins, with credentials; every answer, Better
+// Auth's too, carries Vary: Origin, so that no cache hands one origin's answer to another.
 import { describe, expect, test } from "vitest";
 import { BASE, call, freshIp, STRONG_PASSWORD, signUp } from "../../test/client.ts";
 
@@ -79,6 +80,26 @@ describe("CORS", () => {
       expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
       expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
       expect(res.headers.get("Vary")).toMatch(/Origin/);
+    }
+  });
+
+  test("Better Auth's answers vary by Origin too, whatever the Origin and the answer", async () => {
+    const user = await signUp();
+    for (const origin of [{}, { Origin: FOREIGN }, { Origin: TRUSTED }] as Record<string, string>[]) {
+      const answers = [
+        await call("/api/auth/jwks", { headers: origin }),
+        await call("/api/auth/token", { headers: { Cookie: user.cookie, ...origin } }),
+        await call("/api/auth/get-session", { headers: { Cookie: user.cookie, ...origin } }),
+        await call("/api/auth/token", { headers: origin }),
+        await call("/api/auth/sign-out", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", ...origin },
+          body: "{}",
+        }),
+      ];
+      for (const res of answers) {
+        expect(res.headers.get("Vary"), `${JSON.stringify(origin)} ${res.status}`).toMatch(/\bOrigin\b/);
+      }
     }
   });
 

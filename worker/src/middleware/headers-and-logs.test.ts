@@ -1,5 +1,6 @@
-// Operations: every API response carries security headers and a request id, each request is one
-// structured log line with that id, and no password, token or cookie ever reaches the logs.
+// Operations: every API response carries security headers and a request id, no cache keeps an
+// answer that carries a credential, each request is one structured log line with that id, and no
+// password, token or cookie ever reaches the logs.
 import { createExecutionContext, env } from "cloudflare:test";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { accessToken, BASE, call, freshIp, STRONG_PASSWORD, sessionCookie, uniqueEmail } from "../../test/client.ts";
@@ -30,6 +31,51 @@ describe("security headers", () => {
       createExecutionContext(),
     );
     expect(res.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d{7,}/);
+  });
+});
+
+describe("caching", () => {
+  test("no cache may keep an answer that carries a credential or the user's data", async () => {
+    const headers = { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": freshIp() };
+    const email = uniqueEmail("cache");
+    const signUp = await call("/api/auth/sign-up/email", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "Cached", email, password: STRONG_PASSWORD }),
+    });
+    const cookie = sessionCookie(signUp);
+    const answers = {
+      "sign-up": signUp,
+      "sign-in": await call("/api/auth/sign-in/email", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+      }),
+      token: await call("/api/auth/token", { headers: { Cookie: cookie } }),
+      "get-session": await call("/api/auth/get-session", { headers: { Cookie: cookie } }),
+      "update-user": await call("/api/auth/update-user", {
+        method: "POST",
+        headers: { ...headers, Cookie: cookie },
+        body: JSON.stringify({ name: "Still cached" }),
+      }),
+      "no session": await call("/api/auth/token"),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      expect(res.headers.get("Cache-Control"), `${name} ${res.status}`).toBe("no-store");
+    }
+  });
+
+  test("the public keys may be cached for a minute, kept apart by Origin", async () => {
+    const origins: Record<string, string>[] = [
+      {},
+      { Origin: "https://evil.example" },
+      { Origin: "http://localhost:5173" },
+    ];
+    for (const headers of origins) {
+      const res = await call("/api/auth/jwks", { headers });
+      expect(res.headers.get("Cache-Control")).toBe("public, max-age=60");
+      expect(res.headers.get("Vary")).toMatch(/\bOrigin\b/);
+    }
   });
 });
 

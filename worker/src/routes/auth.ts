@@ -4,7 +4,7 @@
 // in response bodies: it lives in the httpOnly cookie, out of reach of page scripts.
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { errorTypeForStatus } from "#contract";
+import { type ErrorBody, errorTypeForStatus } from "#contract";
 import type { AppEnv } from "../env.ts";
 import { AppError, notFound, serviceUnavailable } from "../errors.ts";
 import { log } from "../log.ts";
@@ -25,20 +25,31 @@ export const authRoutes = new Hono<AppEnv>()
     // Loaded on the first auth request, not at startup: the todo API never needs Better Auth, and its
     // module graph (hundreds of zod schemas built at load) is most of the Worker's startup time.
     const { authFor } = await import("../auth/better-auth.ts");
-    let response = await authFor(c.var.config, c.var.db).handler(c.req.raw);
+    const auth = authFor(c.var.config, c.var.db);
+    const path = c.req.path.slice(auth.options.basePath.length);
+    let response = await auth.handler(c.req.raw);
     if (response.status >= 500) throw await betterAuthFailure(response, c.var.requestId);
-    if (response.status >= 400) return withErrorFields(response);
-    if (stripsSessionToken(c.req.path)) response = await withoutSessionToken(response);
-    if (c.req.path === "/api/auth/jwks") {
-      response = new Response(response.body, response);
-      // Public keys change rarely and are published before they sign anything (keys:rotate).
-      response.headers.set("Cache-Control", "public, max-age=60");
-    }
-    return response;
+    if (response.status >= 400) response = await withErrorFields(response);
+    else if (stripsSessionToken(c.req.path)) response = await withoutSessionToken(response);
+    response = new Response(response.body, response);
+    response.headers.set("Cache-Control", cacheControl(path));
+    // Through the context, so that the headers middleware set before calling next() (X-Request-Id,
+    // Vary) are kept: a Response returned as it is would drop them.
+    return c.newResponse(response.body, response);
   })
   // Better Auth serves GET and POST only; any other method is a JSON 404 here, not a 401 from the
   // token check further down.
   .all("/*", (c) => notFound(c));
+
+/**
+ * Every answer here carries or concerns a credential (the session cookie, an access token, the
+ * user's data), so no cache may keep it; except the public keys, which any verifier may cache
+ * briefly (they are published before they sign anything: keys:rotate). Shared caches keep the key
+ * set apart per Origin (Vary: Origin), since its CORS headers depend on it.
+ */
+function cacheControl(path: string): string {
+  return path === "/jwks" ? "public, max-age=60" : "no-store";
+}
 
 /**
  * Whether Better Auth's successful answer at `path` loses its copy of the session token (Better Auth
@@ -77,7 +88,6 @@ async function betterAuthFailure(response: Response, requestId: string): Promise
 }
 
 async function withErrorFields(response: Response): Promise<Response> {
-  if (response.status < 400) return response;
   let body: Record<string, unknown> = {};
   if (response.headers.get("Content-Type")?.includes("application/json")) {
     const parsed: unknown = await response
@@ -86,12 +96,27 @@ async function withErrorFields(response: Response): Promise<Response> {
       .catch(() => undefined);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
   }
-  const code = typeof body.code === "string" ? body.code : undefined;
-  const status = (code && STATUS_BY_CODE[code]) || response.status;
-  const detail =
-    typeof body.message === "string" && body.message ? body.message : response.statusText || `HTTP ${status}`;
+  const answer = betterAuthError(response.status, body, response.statusText);
   const headers = new Headers(response.headers);
+  // The body is new JSON; Better Auth's bodiless answers (its 404) say text/plain.
   headers.delete("Content-Length");
-  const error = new AppError(errorTypeForStatus(status), detail, { status: status as ContentfulStatusCode });
-  return Response.json({ ...body, ...error.toBody() }, { status, headers });
+  headers.delete("Content-Type");
+  return Response.json(answer.body, { status: answer.status, headers });
+}
+
+/**
+ * The answer for Better Auth's error `body` at `status`: its own fields (`code`, `message`, …) and
+ * the API's error fields, at the status its `code` calls for. The OpenAPI document's examples of
+ * these answers are made with it too.
+ */
+export function betterAuthError(
+  status: number,
+  body: Record<string, unknown>,
+  statusText = "",
+): { status: number; body: ErrorBody & Record<string, unknown> } {
+  const code = typeof body.code === "string" ? body.code : undefined;
+  const answered = (code && STATUS_BY_CODE[code]) || status;
+  const detail = typeof body.message === "string" && body.message ? body.message : statusText || `HTTP ${answered}`;
+  const error = new AppError(errorTypeForStatus(answered), detail, { status: answered as ContentfulStatusCode });
+  return { status: answered, body: { ...body, ...error.toBody() } };
 }
