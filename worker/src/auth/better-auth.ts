@@ -29,6 +29,44 @@ const PASSWORD_FIELDS: Record<string, string> = {
   "/set-password": "newPassword",
 };
 
+/**
+ * Better Auth's endpoints that this app does not use: switched off, so they answer 404 and stay out
+ * of the OpenAPI document. The app uses e-mail and password accounts, sessions and access tokens:
+ * sign-up, sign-in, sign-out, get-session, token, jwks, change-password, update-user (a name
+ * change), revoke-sessions and revoke-other-sessions. Better Auth compares these with the request's
+ * path literally, so routes/auth.ts answers 404 itself for the ones with a path parameter.
+ */
+const UNUSED_ENDPOINTS = [
+  // They name sessions by token, which must not reach page scripts; /api/sessions replaces them.
+  "/list-sessions",
+  "/revoke-session",
+  // No social or OAuth providers are configured.
+  "/sign-in/social",
+  "/callback/:id",
+  "/link-social",
+  "/unlink-account",
+  "/list-accounts",
+  "/account-info",
+  "/refresh-token",
+  "/get-access-token",
+  // No e-mail is sent (no verification, no reset link), so none of these can complete.
+  "/send-verification-email",
+  "/verify-email",
+  "/request-password-reset",
+  "/reset-password",
+  "/reset-password/:token",
+  "/change-email",
+  // Account deletion is not enabled (user.deleteUser), so both answer an error.
+  "/delete-user",
+  "/delete-user/callback",
+  // No session fields of this app's own to update; a password check without a use here.
+  "/update-session",
+  "/verify-password",
+  // Better Auth's liveness probe and its HTML error page (for OAuth redirects); /api/health is ours.
+  "/ok",
+  "/error",
+];
+
 /** The jwt plugin's options; shared with the signing-key provisioning script. */
 export function jwtPluginOptions(config: Config) {
   return {
@@ -53,8 +91,7 @@ export function createAuth(config: Config, db: Db) {
     appName: "edge-todo",
     baseURL: config.publicBaseUrl,
     basePath: "/api/auth",
-    // They name sessions by token, which must not reach page scripts; /api/sessions replaces them.
-    disabledPaths: ["/list-sessions", "/revoke-session"],
+    disabledPaths: UNUSED_ENDPOINTS,
     secret: config.betterAuthSecret,
     // While rotating: encrypt with the first, decrypt with any (docs/operations.md, "Rotating").
     ...(config.betterAuthSecrets.length ? { secrets: config.betterAuthSecrets } : {}),

@@ -26,7 +26,10 @@ export const authRoutes = new Hono<AppEnv>()
     // module graph (hundreds of zod schemas built at load) is most of the Worker's startup time.
     const { authFor } = await import("../auth/better-auth.ts");
     const auth = authFor(c.var.config, c.var.db);
+    // Better Auth answers 404 for its disabled paths only when they match literally; "/callback/:id"
+    // would still answer at /callback/google. Every disabled endpoint gets the API's 404 here.
     const path = c.req.path.slice(auth.options.basePath.length);
+    if (auth.options.disabledPaths?.some((pattern) => matchesEndpointPath(pattern, path))) return notFound(c);
     let response = await auth.handler(c.req.raw);
     if (response.status >= 500) throw await betterAuthFailure(response, c.var.requestId);
     if (response.status >= 400) response = await withErrorFields(response);
@@ -49,6 +52,15 @@ export const authRoutes = new Hono<AppEnv>()
  */
 function cacheControl(path: string): string {
   return path === "/jwks" ? "public, max-age=60" : "no-store";
+}
+
+/** Whether a request path matches an endpoint's path, whose `:name` segments match any one segment. */
+function matchesEndpointPath(endpoint: string, path: string): boolean {
+  const want = endpoint.split("/");
+  const got = path.split("/");
+  return (
+    want.length === got.length && want.every((part, i) => (part.startsWith(":") ? got[i] !== "" : part === got[i]))
+  );
 }
 
 /**
