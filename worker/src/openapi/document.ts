@@ -9,18 +9,24 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { authPaths } from "./auth-document.ts";
-import type { RequestHeaderName, ResponseHeaderName } from "./describe.ts";
+import { errorResponses, type RequestHeaderName, type ResponseHeaderName } from "./describe.ts";
 import { ErrorBody } from "./error-body.ts";
 
 type Components = NonNullable<NonNullable<GenerateSpecOptions["documentation"]>["components"]>;
 type Parameter = NonNullable<Components["parameters"]>[string];
 type Header = NonNullable<Components["headers"]>[string];
 
-const INTRO = `Todo lists behind Better Auth, on one Worker. Every error answer is JSON with \`detail\`, \`status_code\` and \`error_type\`.
+const INTRO = `Todo lists behind Better Auth, on one Worker. Every error answer is JSON with \`detail\`, \`status_code\` and \`error_type\`, and every answer carries an \`X-Request-Id\` that the Worker's logs know it by.
 
-**Trying it here:** sign up or sign in under *auth* (\`POST /api/auth/sign-up/email\`; the browser keeps the session cookie), then call \`GET /api/auth/token\` and paste its \`token\` into **Authorize → bearerAuth**. An access token lasts 15 minutes unless \`ACCESS_TOKEN_TTL_SECONDS\` says otherwise; get a new one the same way.`;
+**Trying it here:** under *auth*, run \`POST /api/auth/sign-up/email\` with its example (the browser keeps the session cookie it sets), then \`GET /api/auth/token\`, and paste its \`token\` into **Authorize → bearerAuth**. An access token lasts 15 minutes unless \`ACCESS_TOKEN_TTL_SECONDS\` says otherwise; get a new one the same way. A route with an \`{id}\` takes the id from an earlier answer (the todo you created, a session from \`GET /api/sessions\`); \`{userId}\` is your own id, from \`GET /api/me\`.`;
 
+// Everything starts with signing in.
 const TAGS = [
+  {
+    name: "auth",
+    description:
+      "Better Auth's endpoints: accounts, sessions (an httpOnly cookie) and access tokens (`GET /api/auth/token`). Sign-in, sign-up and password changes are rate-limited per client address.",
+  },
   { name: "todos", description: "The caller's todos. Needs `Authorization: Bearer <access JWT>`." },
   {
     name: "users",
@@ -29,11 +35,6 @@ const TAGS = [
   },
   { name: "me", description: "The caller, from the access token." },
   { name: "sessions", description: "The caller's signed-in devices, listed and signed out by id." },
-  {
-    name: "auth",
-    description:
-      "Better Auth's endpoints: accounts, sessions (an httpOnly cookie) and access tokens (`GET /api/auth/token`). Sign-in, sign-up and password changes are rate-limited per client address.",
-  },
   { name: "health", description: "For load balancers and uptime checks." },
   { name: "docs", description: "This document and its reference page." },
 ];
@@ -42,9 +43,9 @@ const REQUEST_HEADERS: Record<RequestHeaderName, Parameter> = {
   "If-Match": {
     name: "If-Match",
     in: "header",
+    // No example: Swagger UI would send it, and a todo at another version answers 412.
     description:
-      'The ETag you read (`"<version>"`): the change happens only if the todo is still at that version. `*` or none: any version.',
-    example: '"3"',
+      'The ETag you read (`"<version>"`, e.g. `"3"`): the change happens only if the todo is still at that version. `*` or none: any version.',
     schema: { type: "string" },
   },
   "Idempotency-Key": {
@@ -57,23 +58,30 @@ const REQUEST_HEADERS: Record<RequestHeaderName, Parameter> = {
 };
 
 const RESPONSE_HEADERS: Record<ResponseHeaderName | "X-Request-Id", Header> = {
-  ETag: { description: 'The todo\'s version, as `"<version>"`: send it back in If-Match', schema: { type: "string" } },
-  Location: { description: "The new todo's URL", schema: { type: "string" } },
+  ETag: {
+    description: 'The todo\'s version, as `"<version>"`: send it back in If-Match',
+    required: true,
+    schema: { type: "string", pattern: '^"[0-9]+"$' },
+  },
+  Location: { description: "The new todo's URL", required: true, schema: { type: "string" } },
   "Idempotent-Replayed": {
     description: "`true` when the Idempotency-Key was seen before and this is the todo it created",
     schema: { type: "string", enum: ["true"] },
   },
-  "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "integer" } },
-  "X-Request-Id": { description: "The request's id, also in the Worker's logs", schema: { type: "string" } },
+  "Retry-After": { description: "Seconds to wait before trying again", required: true, schema: { type: "integer" } },
+  "X-Request-Id": {
+    description: "The request's id, also in the Worker's logs",
+    required: true,
+    schema: { type: "string" },
+  },
 };
 
 /** Every operation of the Worker's own may fail unexpectedly. */
-const SERVER_ERROR = {
-  description: "Unexpected server error or misconfiguration; the logs have it under X-Request-Id",
-  headers: { "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } },
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-};
+const SERVER_ERROR = errorResponses({
+  500: "Unexpected server error or misconfiguration; the logs have it under X-Request-Id",
+})[500];
 
+type Response = { headers?: Record<string, unknown> };
 type Operation = { tags?: string[]; security?: unknown[]; responses?: Record<string, unknown> };
 
 export async function openApiDocument(app: Hono<AppEnv>, config: Config, db: Db) {
@@ -122,5 +130,15 @@ export async function openApiDocument(app: Hono<AppEnv>, config: Config, db: Db)
       operation.responses = { ...operation.responses, 500: operation.responses?.[500] ?? SERVER_ERROR };
     }
   }
-  return { ...document, paths: { ...document.paths, ...auth.paths } };
+  const paths = { ...auth.paths, ...document.paths } as Record<string, Record<string, Operation>>;
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {}) as [string, Response][]) {
+        // Set on every answer by the first middleware (app.ts).
+        const headers = { ...response.headers, "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" } };
+        operation.responses = { ...operation.responses, [status]: { ...response, headers } };
+      }
+    }
+  }
+  return { ...document, paths };
 }

@@ -20,6 +20,17 @@ const Unhealthy = ErrorBody.extend({
   status: z.literal("error"),
   db: z.enum(["ok", "unreachable"]),
   signingKey: z.enum(["undecryptable", "unknown"]).describe("`unknown` while the database is unreachable"),
+}).meta({
+  examples: [
+    {
+      detail: "The database is unavailable; please retry shortly",
+      status_code: 503,
+      error_type: "service_unavailable",
+      status: "error",
+      db: "unreachable",
+      signingKey: "unknown",
+    },
+  ],
 });
 type UnhealthyBody = z.output<typeof Unhealthy>;
 
@@ -31,7 +42,16 @@ export const healthRoutes = new Hono<AppEnv>().get(
     description: "Runs a real query against the database and signs a throwaway access token.",
     responses: {
       200: jsonResponse("The Worker and its database answer, and it can sign access tokens", Healthy),
-      503: jsonResponse("The database is unreachable, or the signing key does not decrypt", Unhealthy, ["Retry-After"]),
+      503: {
+        ...jsonResponse("The database is unreachable, or the signing key does not decrypt", Unhealthy),
+        // A key that does not decrypt is the operator's to fix: no time would help.
+        headers: {
+          "Retry-After": {
+            description: "While the database is unreachable: seconds to wait before trying again",
+            schema: { type: "integer" },
+          },
+        },
+      },
     },
   }),
   async (c) => {

@@ -23,6 +23,7 @@ const app = await buildEagerApp();
 type Json = Record<string, any>;
 interface Document {
   openapi: string;
+  tags?: Json[];
   paths: Record<string, Record<string, Json>>;
   components: Json;
 }
@@ -115,6 +116,10 @@ describe("GET /api/openapi.json", () => {
     for (const ref of allRefs(doc)) expect(resolve(ref), `${ref} resolves`).toBeDefined();
   });
 
+  test("lists the auth tag first: everything starts with signing in", () => {
+    expect(doc.tags?.map((tag: Json) => tag.name)[0]).toBe("auth");
+  });
+
   test("is the document the current code makes from the routes (npm run build:web makes it)", async () => {
     const config = getConfig(env);
     const current = await openApiDocument(app, config, await createDb(config));
@@ -141,7 +146,9 @@ describe("GET /api/openapi.json", () => {
         .flat()
         // What routes/auth.ts forwards.
         .filter((m: string) => m === "GET" || m === "POST")
-        .map((m: string) => `${m.toLowerCase()} ${AUTH_BASE}${toOpenApiPath(e.path as string)}`),
+        .map((m: string) => `${m.toLowerCase()} ${AUTH_BASE}${toOpenApiPath(e.path as string)}`)
+        // Better Auth answers it with 405 unless sessions defer their refresh to it (auth-endpoints.test.ts).
+        .filter((operation) => operation !== `post ${AUTH_BASE}/get-session`),
     );
     expect(authOperations).toEqual(expect.arrayContaining(["post /api/auth/sign-in/email", "get /api/auth/token"]));
 

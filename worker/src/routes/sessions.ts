@@ -18,7 +18,25 @@ const Session = z
     userAgent: z.string().nullable(),
   })
   .meta({ id: "Session" });
-const SessionList = z.object({ items: z.array(Session) }).meta({ id: "SessionList" });
+const SessionList = z.object({ items: z.array(Session) }).meta({
+  id: "SessionList",
+  examples: [
+    {
+      items: [
+        {
+          id: "Y3sJtAVh0u1wq8RLgEd4aSmcZcPx2oNk",
+          createdAt: "2030-01-01T09:00:00.000Z",
+          updatedAt: "2030-01-02T09:00:00.000Z",
+          expiresAt: "2030-02-01T09:00:00.000Z",
+          ipAddress: "203.0.113.7",
+          userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        },
+      ],
+    },
+  ],
+});
+
+const sessionNotFound = () => new AppError("not_found", "Session not found");
 
 export const sessionRoutes = new Hono<AuthedEnv>()
   .get(
@@ -45,11 +63,16 @@ export const sessionRoutes = new Hono<AuthedEnv>()
       operationId: "revokeSession",
       summary: "Sign one session out",
       description: "Its cookie stops working at once; an access token it already issued runs out on its own.",
-      responses: { 204: { description: "Revoked" }, ...errorResponses({ 404: "No such session for this user" }) },
+      responses: {
+        204: { description: "Revoked" },
+        ...errorResponses({
+          404: { description: "No such session for this user", example: sessionNotFound() },
+        }),
+      },
     }),
     async (c) => {
       if (!(await revokeSession(c.var.db, c.var.user.sub, c.req.param("id")))) {
-        throw new AppError("not_found", "Session not found");
+        throw sessionNotFound();
       }
       return c.body(null, 204);
     },

@@ -65,10 +65,24 @@ export const ListTodosQuery = z.strictObject({
 });
 
 export const ClearTodosQuery = z.strictObject({
-  status: z.literal("completed", { error: 'must be "completed" (only completed todos can be cleared in bulk)' }),
+  status: z
+    .literal("completed", { error: 'must be "completed" (only completed todos can be cleared in bulk)' })
+    // Swagger UI fills a parameter in from `example`.
+    .meta({ example: "completed" }),
 });
 
 const timestamp = z.iso.datetime({ offset: true });
+
+const TODO_EXAMPLE = {
+  id: "0b6f3d4e-8c1a-4f2b-9d7e-5a3c2b1f0e9d",
+  title: "Buy milk",
+  completed: false,
+  position: 1,
+  dueAt: "2030-01-01T09:00:00.000Z",
+  createdAt: "2029-12-31T18:30:00.000Z",
+  updatedAt: "2029-12-31T18:30:00.000Z",
+  version: 1,
+};
 
 export const Todo = z
   .object({
@@ -81,14 +95,14 @@ export const Todo = z
     updatedAt: timestamp,
     version: z.int().min(1).describe('Goes up with every change; send it back as `If-Match: "<version>"`'),
   })
-  .meta({ id: "Todo" }) satisfies z.ZodType<TodoJson>;
+  .meta({ id: "Todo", examples: [TODO_EXAMPLE] }) satisfies z.ZodType<TodoJson>;
 
 export const TodoPage = z
   .object({
     items: z.array(Todo),
     nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
   })
-  .meta({ id: "TodoPage" });
+  .meta({ id: "TodoPage", examples: [{ items: [TODO_EXAMPLE], nextCursor: null }] });
 
 export const CompleteAllResult = z.object({ updated: z.int().min(0).describe("Todos changed") });
 

@@ -16,7 +16,13 @@ import {
 } from "../db/queries/todos.ts";
 import { AppError } from "../errors.ts";
 import type { AuthedEnv } from "../middleware/require-jwt.ts";
-import { describeRoute, errorResponses, headerParameters, jsonResponse } from "../openapi/describe.ts";
+import {
+  describeRoute,
+  type ErrorAnswer,
+  errorResponses,
+  headerParameters,
+  jsonResponse,
+} from "../openapi/describe.ts";
 import { JSON_BODY_ERRORS, jsonBody, QUERY_ERRORS, queryParams } from "../validation.ts";
 import {
   ClearCompletedResult,
@@ -43,6 +49,12 @@ function todoId(raw: string): string {
 }
 
 const todoNotFound = () => new AppError("not_found", "Todo not found");
+const todoLimitReached = () =>
+  new AppError("conflict", `You can have at most ${MAX_TODOS_PER_USER} todos; delete some first`);
+const idempotencyKeyReused = () =>
+  new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
+const todoChanged = () =>
+  new AppError("precondition_failed", "The todo changed since you read it; reload it and try again");
 
 /** The route's operationId: the todo routes are mounted twice, the second time under /api/users/:userId. */
 const operationId = (name: string) => (route: RouterRoute) =>
@@ -54,11 +66,26 @@ const idParameter = {
   required: true,
   schema: { type: "string", format: "uuid" },
 } as const;
-const notFoundError = { 404: "No such todo for this user (also for a malformed id or another user's todo)" };
-const ifMatchErrors = {
-  400: "If-Match is not an ETag from this API",
-  412: "The todo changed since the version in If-Match; reload it and try again",
+const notFoundError = {
+  404: {
+    description: "No such todo for this user (also for a malformed id or another user's todo)",
+    example: todoNotFound(),
+  },
 };
+const ifMatchErrors = {
+  400: {
+    description: "If-Match is not an ETag from this API",
+    example: {
+      detail: 'If-Match must be an ETag from this API, e.g. "3"',
+      status_code: 400,
+      error_type: "validation_error",
+    },
+  },
+  412: {
+    description: "The todo changed since the version in If-Match; reload it and try again",
+    example: todoChanged(),
+  },
+} satisfies Record<number, ErrorAnswer>;
 
 export const todoRoutes = new Hono<AuthedEnv>()
   .get(
@@ -93,21 +120,23 @@ export const todoRoutes = new Hono<AuthedEnv>()
         ...errorResponses({
           ...JSON_BODY_ERRORS,
           400: "The body is not JSON, or the Idempotency-Key is malformed",
-          409: `The user already has ${MAX_TODOS_PER_USER} todos`,
-          422: "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
+          409: { description: `The user already has ${MAX_TODOS_PER_USER} todos`, example: todoLimitReached() },
+          422: {
+            description:
+              "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
+            example: JSON_BODY_ERRORS[422].example,
+          },
         }),
       },
     }),
-    jsonBody(CreateTodoBody),
+    jsonBody(CreateTodoBody, { title: "Buy milk", dueAt: "2030-01-01T09:00:00Z" }),
     async (c) => {
       const idempotencyKey = parseIdempotencyKey(c.req.header("Idempotency-Key"));
       const result = await createTodo(c.var.db, c.var.user.sub, { ...c.req.valid("json"), idempotencyKey });
       if (result.kind === "limit-reached") {
-        throw new AppError("conflict", `You can have at most ${MAX_TODOS_PER_USER} todos; delete some first`);
+        throw todoLimitReached();
       }
-      if (result.kind === "key-reused") {
-        throw new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
-      }
+      if (result.kind === "key-reused") throw idempotencyKeyReused();
       const { row } = result;
       return c.json(toTodoJson(row), 201, {
         Location: `${c.req.path.replace(/\/$/, "")}/${row.id}`,
@@ -126,7 +155,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
         ...errorResponses(JSON_BODY_ERRORS),
       },
     }),
-    jsonBody(CompleteAllBody),
+    jsonBody(CompleteAllBody, { completed: true }),
     async (c) => {
       const updated = await setAllCompleted(c.var.db, c.var.user.sub, c.req.valid("json").completed);
       return c.json({ updated });
@@ -182,7 +211,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
         }),
       },
     }),
-    jsonBody(UpdateTodoBody),
+    jsonBody(UpdateTodoBody, { completed: true }),
     async (c) => {
       const id = todoId(c.req.param("id"));
       const expectedVersion = parseIfMatch(c.req.header("If-Match"));
@@ -209,7 +238,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
 function settle<T>(result: WriteResult<T>): T {
   if (result.kind === "not-found") throw todoNotFound();
   if (result.kind === "version-mismatch") {
-    throw new AppError("precondition_failed", "The todo changed since you read it; reload it and try again");
+    throw todoChanged();
   }
   return result.value;
 }

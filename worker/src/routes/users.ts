@@ -6,6 +6,8 @@ import type { AuthedEnv } from "../middleware/require-jwt.ts";
 import { describeRoute, errorResponses } from "../openapi/describe.ts";
 import { todoRoutes } from "./todos.ts";
 
+const notYourTodos = () => new AppError("authorization_error", "You can only access your own todos");
+
 export const userRoutes = new Hono<AuthedEnv>()
   .use(
     "/:userId/*",
@@ -19,11 +21,13 @@ export const userRoutes = new Hono<AuthedEnv>()
           schema: { type: "string" },
         },
       ],
-      responses: errorResponses({ 403: "`userId` is not the access token's subject" }),
+      responses: errorResponses({
+        403: { description: "`userId` is not the access token's subject", example: notYourTodos() },
+      }),
     }),
     async (c, next) => {
       if (c.req.param("userId") !== c.var.user.sub) {
-        throw new AppError("authorization_error", "You can only access your own todos");
+        throw notYourTodos();
       }
       await next();
     },
