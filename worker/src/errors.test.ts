@@ -1,9 +1,8 @@
 // Bad requests get clear errors in the one JSON shape: malformed or non-JSON bodies, oversized
 // bodies, unknown routes, and a misconfigured Worker.
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, test } from "vitest";
-import { bearer, call, errorBody, signedInUser } from "../test/client.ts";
-import worker from "./index.ts";
+import { bearer, call, callWith, errorBody, signedInUser } from "../test/client.ts";
 
 let token: string;
 
@@ -89,10 +88,9 @@ describe("configuration", () => {
     const original = console.error;
     console.error = (...args: unknown[]) => logged.push(args.join(" "));
     try {
-      const res = await worker.fetch(
-        new Request("http://localhost:8787/api/health"),
+      const res = await callWith(
         { ...env, BETTER_AUTH_SECRET: "too-short" },
-        createExecutionContext(),
+        new Request("http://localhost:8787/api/health"),
       );
       expect(res.status).toBe(500);
       const body = await errorBody(res);

@@ -1,7 +1,12 @@
 // Test helpers that drive the real Worker (workerd, Better Auth, the Neon driver, the local SQL
-// endpoint) through its fetch handler, as a browser or API client would.
+// endpoint) through its fetch handler, as a browser or API client would. Every answer they get is
+// checked against the Worker's OpenAPI document (documented-answers.ts): one that differs fails the
+// test that received it.
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { inject } from "vitest";
+import worker from "../src/index.ts";
+import { DocumentedAnswers, type OpenApiDocument } from "./documented-answers.ts";
 
 export const BASE = "http://localhost:8787";
 
@@ -12,8 +17,48 @@ export function freshIp(): string {
   return `198.51.${Math.floor(Math.random() * 250)}.${(ipCounter % 250) + 1}`;
 }
 
+let documentedAnswers: Promise<DocumentedAnswers> | undefined;
+
+/** The Worker's OpenAPI document, as it serves it. */
+export function openApiDocument(): Promise<DocumentedAnswers> {
+  documentedAnswers ??= exports.default.fetch(new Request(`${BASE}/api/openapi.json`)).then(async (res) => {
+    if (!res.ok) throw new Error(`GET /api/openapi.json: ${res.status} (npm run build:web makes the document)`);
+    return new DocumentedAnswers((await res.json()) as OpenApiDocument);
+  });
+  return documentedAnswers;
+}
+
+/**
+ * The answer to `request` from `send`, after checking it against the OpenAPI document. The document
+ * is read before the request is sent: read at the same time as the request for it, it never came.
+ */
+async function documented(request: Request, send: (request: Request) => Response | Promise<Response>) {
+  const document = await openApiDocument();
+  const response = await send(request);
+  const problems = await document.problems(request, response);
+  if (problems.length) {
+    const { pathname } = new URL(request.url);
+    throw new Error(
+      `${request.method} ${pathname} answered ${response.status}, which /api/openapi.json does not describe: ${problems.join("; ")}`,
+    );
+  }
+  return response;
+}
+
+/** A request to the Worker at `path` (redirects are answers, not followed). */
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(new URL(path, BASE), init));
+  return documented(new Request(new URL(path, BASE), { redirect: "manual", ...init }), (request) =>
+    exports.default.fetch(request),
+  );
+}
+
+/** `request` to the Worker running with `bindings` (a deployment's settings), in `ctx`. */
+export function callWith(
+  bindings: Env,
+  request: Request,
+  ctx: ExecutionContext = createExecutionContext(),
+): Promise<Response> {
+  return documented(request, (req) => worker.fetch(req, bindings, ctx));
 }
 
 export function json(body: unknown): { body: string; headers: Record<string, string> } {

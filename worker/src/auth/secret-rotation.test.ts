@@ -1,12 +1,11 @@
 // Rotating BETTER_AUTH_SECRET without locking anyone out of signing: the stored signing keys are
 // encrypted with it, so the old secret stays able to decrypt (BETTER_AUTH_SECRETS) until a key made
 // under the new one has taken over. (Exclusive project: it rotates the signing key.)
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, expect, test, vi } from "vitest";
-import { BASE, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
+import { BASE, callWith, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
 import { getConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
-import worker from "../index.ts";
 import { clearKeyCache } from "./access-token.ts";
 import { createAuth, jwtPluginOptions } from "./better-auth.ts";
 import { rotateSigningKey } from "./signing-keys.ts";
@@ -25,8 +24,7 @@ afterEach(async () => {
 /** The Worker as deployed with these secret settings. */
 function deployedWith(vars: { BETTER_AUTH_SECRET: string; BETTER_AUTH_SECRETS?: string }) {
   const deployed = { ...env, ...vars };
-  const fetch = (path: string, init: RequestInit = {}) =>
-    worker.fetch(new Request(new URL(path, BASE), init), deployed, createExecutionContext());
+  const fetch = (path: string, init: RequestInit = {}) => callWith(deployed, new Request(new URL(path, BASE), init));
   return {
     config: getConfig(deployed),
     /** Signs up (or in) and asks for an access token; returns the token endpoint's status. */

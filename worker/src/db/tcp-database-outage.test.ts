@@ -4,8 +4,7 @@
 // accepts and never answers, so nothing global is stopped and the other tests carry on.
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, test } from "vitest";
-import { BASE, bearer, errorBody, freshIp, signedInUser, type TestUser } from "../../test/client.ts";
-import worker from "../index.ts";
+import { BASE, bearer, callWith, errorBody, freshIp, signedInUser, type TestUser } from "../../test/client.ts";
 
 /** Nothing listens on port 1: the connection is refused at once. */
 const REFUSED = "postgres://postgres:unused@127.0.0.1:1/edge_todo";
@@ -19,22 +18,18 @@ beforeAll(async () => {
   user = await signedInUser();
   // Warm this isolate's key cache, as any isolate that has served a request would have: the todo
   // API then needs the database for the todos only.
-  const warm = await worker.fetch(
-    new Request(`${BASE}/api/todos`, { headers: bearer(user.token) }),
-    env,
-    createExecutionContext(),
-  );
+  const warm = await callWith(env, new Request(`${BASE}/api/todos`, { headers: bearer(user.token) }));
   expect(warm.status).toBe(200);
 });
 
 /** Calls the Worker with HYPERDRIVE bound to `connectionString` and a short DB_TIMEOUT_MS. */
-async function callWith(connectionString: string, path: string, init: RequestInit = {}) {
+async function callWithDatabase(connectionString: string, path: string, init: RequestInit = {}) {
   // The database layer reads nothing of the binding but its connectionString (db/client.ts).
   const hyperdrive = { connectionString } as Hyperdrive;
   const bindings: Env = { ...env, DB_TIMEOUT_MS: String(TIMEOUT_MS), HYPERDRIVE: hyperdrive };
   const ctx = createExecutionContext();
   const started = Date.now();
-  const res = await worker.fetch(new Request(new URL(path, BASE), init), bindings, ctx);
+  const res = await callWith(bindings, new Request(new URL(path, BASE), init), ctx);
   const ms = Date.now() - started;
   // The request's connection is closed in waitUntil; that must settle too.
   await waitOnExecutionContext(ctx);
@@ -51,7 +46,7 @@ async function expect503({ res, ms }: { res: Response; ms: number }) {
 }
 
 function signIn(connectionString: string) {
-  return callWith(connectionString, "/api/auth/sign-in/email", {
+  return callWithDatabase(connectionString, "/api/auth/sign-in/email", {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": freshIp() },
     body: JSON.stringify({ email: user.email, password: user.password }),
@@ -60,13 +55,13 @@ function signIn(connectionString: string) {
 
 describe("connection refused", () => {
   test("health, the todo API and sign-in answer 503 at once", async () => {
-    await expect503(await callWith(REFUSED, "/api/health"));
-    await expect503(await callWith(REFUSED, "/api/todos", { headers: bearer(user.token) }));
+    await expect503(await callWithDatabase(REFUSED, "/api/health"));
+    await expect503(await callWithDatabase(REFUSED, "/api/todos", { headers: bearer(user.token) }));
     await expect503(await signIn(REFUSED));
   });
 
   test("a request that needs no database still gets its answer: no token is 401, not 503", async () => {
-    const { res } = await callWith(REFUSED, "/api/todos");
+    const { res } = await callWithDatabase(REFUSED, "/api/todos");
     expect(res.status).toBe(401);
   });
 });
@@ -80,8 +75,8 @@ describe.skipIf(!hyperdrive)("a database that accepts connections and never answ
 
   test("health, the todo API and sign-in answer 503 once DB_TIMEOUT_MS has passed", async () => {
     for (const call of [
-      () => callWith(hung(), "/api/health"),
-      () => callWith(hung(), "/api/todos", { headers: bearer(user.token) }),
+      () => callWithDatabase(hung(), "/api/health"),
+      () => callWithDatabase(hung(), "/api/todos", { headers: bearer(user.token) }),
       () => signIn(hung()),
     ]) {
       const result = await call();

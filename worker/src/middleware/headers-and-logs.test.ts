@@ -1,10 +1,18 @@
 // Operations: every API response carries security headers and a request id, no cache keeps an
 // answer that carries a credential, each request is one structured log line with that id, and no
 // password, token or cookie ever reaches the logs.
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { accessToken, BASE, call, freshIp, STRONG_PASSWORD, sessionCookie, uniqueEmail } from "../../test/client.ts";
-import worker from "../index.ts";
+import {
+  accessToken,
+  BASE,
+  call,
+  callWith,
+  freshIp,
+  STRONG_PASSWORD,
+  sessionCookie,
+  uniqueEmail,
+} from "../../test/client.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -25,11 +33,7 @@ describe("security headers", () => {
 
   test("HSTS wherever the app is served over HTTPS", async () => {
     const deployed = { ...env, PUBLIC_BASE_URL: "https://todo.example.com" };
-    const res = await worker.fetch(
-      new Request("https://todo.example.com/api/health"),
-      deployed,
-      createExecutionContext(),
-    );
+    const res = await callWith(deployed, new Request("https://todo.example.com/api/health"));
     expect(res.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d{7,}/);
   });
 });

@@ -1,10 +1,9 @@
 // Sign-in, sign-up and password change are rate limited per client IP, with a counter shared by
 // every isolate (a Durable Object): past the limit, 429 with Retry-After in the standard error shape.
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { BASE, call, freshIp, signUp, uniqueEmail } from "../../test/client.ts";
+import { BASE, call, callWith, freshIp, signUp, uniqueEmail } from "../../test/client.ts";
 import { TEST_BINDINGS } from "../../test/settings.ts";
-import worker from "../index.ts";
 import { clientKey } from "./rate-limit.ts";
 
 const MAX = Number(TEST_BINDINGS.AUTH_RATE_LIMIT.split("/")[0]);
@@ -49,14 +48,13 @@ describe("the window", () => {
     const user = await signUp();
     const ip = freshIp();
     const attempt = (password: string) =>
-      worker.fetch(
+      callWith(
+        deployed,
         new Request(`${BASE}/api/auth/sign-in/email`, {
           method: "POST",
           headers: { "Content-Type": "application/json", Origin: BASE, "cf-connecting-ip": ip },
           body: JSON.stringify({ email: user.email, password }),
         }),
-        deployed,
-        createExecutionContext(),
       );
     expect((await attempt("Wrong-Pass-1")).status).toBe(401);
     expect((await attempt("Wrong-Pass-1")).status).toBe(401);

@@ -1,18 +1,17 @@
 // The Pages option: the web app on https://app.example.com (Cloudflare Pages) calls the Worker on
 // https://api.example.com, a sibling subdomain of the same site. Credentialed CORS for that one
 // origin only, a Secure, httpOnly, SameSite=Lax host-only cookie, and tokens issued for the API origin.
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { expect, test } from "vitest";
-import { freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
-import worker from "../index.ts";
+import { callWith, freshIp, STRONG_PASSWORD, uniqueEmail } from "../../test/client.ts";
 
 const API = "https://api.example.com";
 const APP = "https://app.example.com";
 const deployed = { ...env, PUBLIC_BASE_URL: API, TRUSTED_ORIGINS: APP };
 
 function fetchApi(path: string, init: RequestInit = {}) {
-  return worker.fetch(new Request(`${API}${path}`, init), deployed, createExecutionContext());
+  return callWith(deployed, new Request(`${API}${path}`, init));
 }
 
 function expectCorsFor(res: Response, origin: string) {
