@@ -2,6 +2,7 @@
 // plugin says (auth-document.ts puts the two together): the example Swagger UI's "Try it out" sends,
 // the answer where Better Auth's description of it is wrong, its headers, and the error answers the
 // Worker gives around each endpoint, every one with an answer it really gives as its example.
+import { describeUnmetRules, NAME_MAX_LENGTH, unmetPasswordRules } from "#contract";
 import { betterAuthError, RATE_LIMITED_AUTH_PATHS } from "../routes/auth.ts";
 import { type ErrorAnswer, errorResponses } from "./describe.ts";
 
@@ -61,10 +62,11 @@ export const OPERATIONS: Record<string, AuthOperation> = {
     example: EXAMPLE_USER,
     unusedFields: ["callbackURL"],
     answer: SIGNED_IN_USER,
+    // As auth/better-auth.ts refuses the password "short".
     invalid: {
       code: "PASSWORD_POLICY",
-      message: "Password must be 8 to 128 characters long and contain an uppercase letter and a number.",
-      unmetRules: ["length", "uppercase", "digit"],
+      message: describeUnmetRules(unmetPasswordRules("short")),
+      unmetRules: unmetPasswordRules("short").map((rule) => rule.id),
     },
     headers: { "Set-Cookie": SESSION_COOKIE_SET, "Cache-Control": NO_STORE },
     description: "Creates the account and signs it in: the answer sets the session cookie.",
@@ -131,7 +133,7 @@ export const OPERATIONS: Record<string, AuthOperation> = {
   },
   "post /update-user": {
     example: { name: "Ada King" },
-    invalid: { code: "INVALID_NAME", message: "Name is required (1 to 100 characters)." },
+    invalid: { code: "INVALID_NAME", message: `Name is required (1 to ${NAME_MAX_LENGTH} characters).` },
     answer: { type: "object", properties: { status: { type: "boolean" } }, required: ["status"] },
     headers: { "Cache-Control": NO_STORE },
   },
@@ -227,7 +229,7 @@ export function errorAnswers(
     });
   }
   if (path === "/sign-up/email") {
-    errors[409] = authError("The e-mail address is taken", 422, {
+    errors[409] = authError("The e-mail address is taken (or a simultaneous sign-up just took it)", 422, {
       message: "User already exists. Use another email.",
       code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL",
     });
