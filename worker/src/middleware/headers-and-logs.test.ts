@@ -63,6 +63,8 @@ describe("caching", () => {
         body: JSON.stringify({ name: "Still cached" }),
       }),
       "no session": await call("/api/auth/token"),
+      todos: await call("/api/todos", { headers: { Authorization: `Bearer ${await accessToken({ cookie })}` } }),
+      "no token": await call("/api/todos"),
     };
     for (const [name, res] of Object.entries(answers)) {
       expect(res.headers.get("Cache-Control"), `${name} ${res.status}`).toBe("no-store");

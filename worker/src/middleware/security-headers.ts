@@ -1,6 +1,7 @@
 // Security headers on every API response: nothing may be framed, sniffed or loaded from an API
-// answer (CSP default-src 'none'), no referrer leaks, and HSTS wherever the app is served over
-// HTTPS. The web app's pages get theirs from web/dist/_headers (static assets never reach this code).
+// answer (CSP default-src 'none'), no referrer leaks, nothing cached unless a route says so, and
+// HSTS wherever the app is served over HTTPS. The web app's pages get theirs from web/dist/_headers
+// (static assets never reach this code).
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 
@@ -22,6 +23,9 @@ const overHttps = secureHeaders({ ...common, strictTransportSecurity: "max-age=3
 // Browsers ignore HSTS over plain HTTP anyway; on http://localhost it would only confuse.
 const overHttp = secureHeaders({ ...common, strictTransportSecurity: false });
 
-export const apiSecurityHeaders = createMiddleware<AppEnv>((c, next) =>
-  (c.var.config.publicBaseUrl.startsWith("https://") ? overHttps : overHttp)(c, next),
-);
+export const apiSecurityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await (c.var.config.publicBaseUrl.startsWith("https://") ? overHttps : overHttp)(c, next);
+  // A user's todos, sessions and tokens stay out of every cache, the browser's own included, unless
+  // the route says otherwise (the public key set).
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+});
