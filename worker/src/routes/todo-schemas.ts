@@ -2,7 +2,7 @@
 // serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
 
 import * as z from "zod";
-import { MAX_PAGE_SIZE, TITLE_MAX_LENGTH, type Todo as TodoJson } from "#contract";
+import { MAX_PAGE_SIZE, TITLE_MAX_LENGTH, type Todo as TodoJson, visibleTextProblem } from "#contract";
 import type { ListCursor } from "../db/queries/todos.ts";
 import type { TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
@@ -12,10 +12,14 @@ const DEFAULT_PAGE_SIZE = 50;
 const title = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`)
-  // Postgres text cannot hold NUL, and no control character belongs in a one-line title.
-  .regex(/^\P{Cc}*$/u, "must not contain control characters (line breaks, NUL, …)");
+  .min(1, { error: "must not be empty", abort: true })
+  .max(TITLE_MAX_LENGTH, { error: `must be at most ${TITLE_MAX_LENGTH} characters`, abort: true })
+  // The text rules the web app shares: one line, no bidi controls, something visible (#contract).
+  .superRefine((value, ctx) => {
+    const problem = visibleTextProblem(value, TITLE_MAX_LENGTH);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("One line of visible text, trimmed of surrounding white space");
 
 const dueAt = z.iso
   .datetime({ offset: true })
