@@ -93,6 +93,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
         ...errorResponses({
           ...JSON_BODY_ERRORS,
           400: "The body is not JSON, or the Idempotency-Key is malformed",
+          401: "No access token, or a malformed, expired or forged one, or one whose account no longer exists",
           409: `The user already has ${MAX_TODOS_PER_USER} todos`,
           422: "The body has the wrong shape (`detail` names the field), or the Idempotency-Key was used for a different todo",
         }),
@@ -107,6 +108,12 @@ export const todoRoutes = new Hono<AuthedEnv>()
       }
       if (result.kind === "key-reused") {
         throw new AppError("validation_error", "This Idempotency-Key was already used for a different todo");
+      }
+      if (result.kind === "no-owner") {
+        // The token is genuine but its account is gone: the same answer as any token that cannot be used.
+        throw new AppError("authentication_error", "This account no longer exists", {
+          headers: { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' },
+        });
       }
       const { row } = result;
       return c.json(toTodoJson(row), 201, {
