@@ -143,11 +143,11 @@ export function etag(row: Pick<TodoRow, "version">): string {
 }
 
 /**
- * The version an If-Match header requires: undefined when absent or `*` (any version will do).
- * Throws on a value this API never issued.
+ * The version an If-Match header requires: undefined when absent, empty (a list of no ETags) or
+ * `*` (any version will do). Throws on a value this API never issued.
  */
 export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === "*") return undefined;
+  if (header === undefined || header.trim() === "" || header.trim() === "*") return undefined;
   // If-Match compares strongly (RFC 9110 §13.1.1): a weak validator never matches.
   if (/^\s*W\/"\d{1,9}"\s*$/.test(header)) return -1;
   const match = /^\s*"(\d{1,9})"\s*$/.exec(header);
