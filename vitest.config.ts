@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { HYPERDRIVE_SERVER_VARIABLE } from "./worker/test/hyperdrive.ts";
+import { propertySettings } from "./worker/test/property-settings.ts";
 import { TEST_BINDINGS } from "./worker/test/settings.ts";
 
 // Wrangler warns about required secrets missing from process.env while reading wrangler.toml; the
@@ -68,6 +69,8 @@ function workerProject(
       exclude: options.exclude ?? [],
       fileParallelism: !options.sequential,
       globalSetup: [options.globalSetup ?? "./worker/test/global-setup.ts"],
+      // The property tests' seed and size: fixed in CI, new each run elsewhere (property-settings.ts).
+      provide: { properties: propertySettings(process.env) },
       ...PATIENT,
     },
   };

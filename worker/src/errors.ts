@@ -57,8 +57,18 @@ export function toAppError(err: unknown, requestId: string): AppError {
     logError("warn", requestId, "database unavailable", err);
     return serviceUnavailable("The database is unavailable; please retry shortly");
   }
+  // A constraint violation or a data exception answers for the request, never as a 500. Races make
+  // constraint violations (two sign-ups with one e-mail); a data exception means a value got past
+  // the API's validation, so it is logged as the check to add.
   if (database === "conflict") {
     return new AppError("conflict", "The request conflicts with existing data");
+  }
+  if (database === "invalid") {
+    logError("warn", requestId, "a value the database cannot take", err);
+    return new AppError(
+      "validation_error",
+      "The request holds a value that cannot be stored (out of range or invalid)",
+    );
   }
   if (err instanceof ConfigError || isUndecryptableSigningKey(err)) {
     // The operator's mistake: the log says which and how to fix it; the client only that it is ours.

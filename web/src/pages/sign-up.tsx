@@ -1,7 +1,7 @@
 // /sign-up: name, email and a password checked live against the server's rules; signed in after.
 
 import { createSignal, Show } from "solid-js";
-import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH } from "#contract";
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH } from "#contract";
 import { PasswordChecklist } from "../components/password-checklist.tsx";
 import { PasswordInput } from "../components/password-input.tsx";
 import { ApiError, userMessage } from "../lib/api-error.ts";
@@ -49,6 +49,7 @@ export default function SignUpPage() {
             type="email"
             autocomplete="email"
             required
+            maxLength={EMAIL_MAX_LENGTH}
             value={email()}
             onInput={(event) => setEmail(event.currentTarget.value)}
             aria-invalid={

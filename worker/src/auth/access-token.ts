@@ -148,7 +148,27 @@ export function bearerToken(header: string | undefined): string {
   if (header.length > MAX_AUTHORIZATION_HEADER_BYTES) throw unauthorized("Authorization header is too large");
   const match = /^Bearer[ ]+([A-Za-z0-9._~+/-]+=*)[ ]*$/i.exec(header);
   if (!match?.[1]) throw unauthorized("Authorization header must use the Bearer scheme");
-  return match[1];
+  const token = match[1];
+  // A JWS has one spelling (RFC 7515 §2: base64url without padding). Decoders forgive padding and
+  // stray low bits, so without this a token would have many spellings that all verify.
+  if (!token.split(".").every(isCanonicalBase64url)) throw unauthorized("Access token is not canonical base64url");
+  return token;
+}
+
+const BASE64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * Whether `segment` is base64url as an encoder writes it: only the alphabet, no padding, no length
+ * that leaves a lone character, and zero in the bits of the last character that carry no byte.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) return false;
+  const tail = segment.length % 4;
+  if (tail === 1) return false;
+  if (tail === 0) return true;
+  const last = BASE64URL_ALPHABET.indexOf(segment.at(-1) as string);
+  // Two characters carry one byte (4 spare bits), three carry two (2 spare bits).
+  return (last & (tail === 2 ? 0b1111 : 0b11)) === 0;
 }
 
 /** Verifies an access token and returns its claims, or throws a 401 AppError saying why. */

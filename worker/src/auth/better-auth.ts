@@ -8,10 +8,12 @@ import { betterAuth } from "better-auth/minimal";
 import { jwt } from "better-auth/plugins/jwt";
 import {
   describeUnmetRules,
+  EMAIL_MAX_LENGTH,
   NAME_MAX_LENGTH,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   unmetPasswordRules,
+  visibleTextProblem,
 } from "#contract";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
@@ -20,6 +22,18 @@ import { previousSecrets, resignSessionCookie } from "./cookie-rotation.ts";
 import { cachedKeyStore, SIGNING_KEY_GRACE_PERIOD_SECONDS, signingKeyActivation } from "./signing-keys.ts";
 
 const DAY_SECONDS = 24 * 60 * 60;
+
+/** Better Auth endpoints that set an e-mail address, and the body field carrying it. */
+const EMAIL_FIELDS: Record<string, string> = {
+  "/sign-up/email": "email",
+  "/change-email": "newEmail",
+};
+
+/** Better Auth endpoints that set a name or an image: a user's profile. */
+const PROFILE_PATHS = new Set(["/sign-up/email", "/update-user"]);
+
+/** Longest profile image URL, in characters: longer ones are not links people make. */
+const IMAGE_URL_MAX_LENGTH = 2048;
 
 /** Better Auth endpoints that set a password, and the body field carrying the new one. */
 const PASSWORD_FIELDS: Record<string, string> = {
@@ -136,9 +150,17 @@ export function createAuth(config: Config, db: Db) {
     onAPIError: { throw: true },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path === "/sign-up/email" || (ctx.path === "/update-user" && ctx.body?.name !== undefined)) {
-          requireName(ctx.body?.name);
+        // Better Auth stores any string as a name or an image, and Postgres refuses only NUL (as a
+        // 500). Both follow the API's text rules (#contract) here; the name is in every access token.
+        let body: Record<string, unknown> | undefined;
+        if (PROFILE_PATHS.has(ctx.path)) {
+          if (ctx.path === "/sign-up/email" || ctx.body?.name !== undefined) {
+            body = { ...ctx.body, name: checkedName(ctx.body?.name) };
+          }
+          checkImage(ctx.body?.image);
         }
+        const emailField = EMAIL_FIELDS[ctx.path];
+        if (emailField) checkEmailLength(ctx.body?.[emailField]);
         const field = PASSWORD_FIELDS[ctx.path];
         const password: unknown = field ? ctx.body?.[field] : undefined;
         if (typeof password === "string") {
@@ -153,7 +175,7 @@ export function createAuth(config: Config, db: Db) {
         }
         const headers = await resignSessionCookie(ctx, olderSecrets);
         // A password change signs out every other session: whoever knew the old password is out.
-        const body = ctx.path === "/change-password" ? { ...ctx.body, revokeOtherSessions: true } : undefined;
+        if (ctx.path === "/change-password") body = { ...ctx.body, revokeOtherSessions: true };
         if (headers || body) return { context: { ...(headers ? { headers } : {}), ...(body ? { body } : {}) } };
       }),
     },
@@ -179,11 +201,31 @@ export function authFor(config: Config, db: Db): Auth {
   return auth;
 }
 
-function requireName(name: unknown): void {
-  if (typeof name !== "string" || !name.trim() || name.length > NAME_MAX_LENGTH) {
+/** The name as it will be stored, trimmed like a todo's title, or a 400 saying which rule it breaks. */
+function checkedName(name: unknown): string {
+  const problem =
+    typeof name === "string" ? visibleTextProblem(name.trim(), NAME_MAX_LENGTH) : "is required (a string)";
+  if (problem) throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: `Name ${problem}.` });
+  return (name as string).trim();
+}
+
+/** A profile image is a link (http or https), or null for none. */
+function checkImage(image: unknown): void {
+  if (image === undefined || image === null) return;
+  const problem =
+    typeof image !== "string"
+      ? "must be a URL or null"
+      : (visibleTextProblem(image, IMAGE_URL_MAX_LENGTH) ??
+        (/^https?:\/\/\S+$/i.test(image) && URL.canParse(image) ? undefined : "must be an http or https URL"));
+  if (problem) throw new APIError("BAD_REQUEST", { code: "INVALID_IMAGE", message: `Image ${problem}.` });
+}
+
+/** Better Auth checks an address's form; its length is bounded here (EMAIL_MAX_LENGTH). */
+function checkEmailLength(email: unknown): void {
+  if (typeof email === "string" && email.length > EMAIL_MAX_LENGTH) {
     throw new APIError("BAD_REQUEST", {
-      code: "INVALID_NAME",
-      message: `Name is required (1 to ${NAME_MAX_LENGTH} characters).`,
+      code: "INVALID_EMAIL",
+      message: `Email must be at most ${EMAIL_MAX_LENGTH} characters.`,
     });
   }
 }

@@ -79,6 +79,12 @@ describe("sessions", () => {
     expect(await tokenStatus(bob.cookie)).toBe(200);
   });
 
+  test("an id no session can have (Postgres text holds no NUL) is not found either", async () => {
+    const bearer = { Authorization: `Bearer ${await accessToken(await signUp())}` };
+    const res = await call("/api/sessions/a%00b", { method: "DELETE", headers: bearer });
+    expect(res.status).toBe(404);
+  });
+
   test("Better Auth's token-naming session endpoints are switched off", async () => {
     const user = await signUp();
     expect((await call("/api/auth/list-sessions", { headers: { Cookie: user.cookie } })).status).toBe(404);

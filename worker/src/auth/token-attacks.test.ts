@@ -164,6 +164,29 @@ describe("structure", () => {
   ])("%s", async (_, make) => {
     await expect401(await make());
   });
+
+  // Each is our own valid token, spelled another way: base64url decoders forgive these, so they
+  // would verify, and one token would have many spellings.
+  describe("only canonical base64url", () => {
+    test.each([
+      ["padding after the signature", (token: string) => `${token}==`],
+      ["padding after the payload", (token: string) => token.replace(/\.([^.]+)$/, "=.$1")],
+      [
+        "unused low bits set in the signature's last character",
+        (token: string) => {
+          // 64 bytes are 86 characters: the last carries 2 bits of data and 4 that must be zero.
+          const last = token.at(-1) as string;
+          const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+          return `${token.slice(0, -1)}${alphabet[alphabet.indexOf(last) | 1]}`;
+        },
+      ],
+    ])("%s", async (_, respell) => {
+      const token = await signOurs(claims());
+      const respelled = respell(token);
+      expect(respelled).not.toBe(token);
+      await expect401(respelled);
+    });
+  });
 });
 
 describe("transport", () => {

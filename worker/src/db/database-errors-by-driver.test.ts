@@ -1,11 +1,13 @@
 // Database errors mean the same on both drivers: what Postgres reports keeps its meaning by SQLSTATE
-// (23505 a conflict; 08, 53 and 57 classes, 40001 and 40P01 "retry later"; the rest a bug), whether it
-// comes back through Neon's HTTP API or over TCP with node-postgres. Each test runs on this project's
-// driver: the database the Worker itself uses (createDb with the Worker's bindings).
+// (class 23 a conflict, class 22 an invalid value; 08, 53 and 57 classes, 40001 and 40P01 "retry
+// later"; the rest a bug), whether it comes back through Neon's HTTP API or over TCP with
+// node-postgres. Each test runs on this project's driver: the database the Worker itself uses
+// (createDb with the Worker's bindings).
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, inject, test } from "vitest";
 import { getConfig } from "../config.ts";
+import { toAppError } from "../errors.ts";
 import { closeDb, createDb, type Db, dbDriver } from "./client.ts";
 import { classifyDatabaseError, describeDatabaseError } from "./errors.ts";
 
@@ -34,17 +36,47 @@ test(`this project's driver is ${tcp ? "node-postgres" : "neon-http"}`, async ()
 describe("SQLSTATEs", () => {
   test.each([
     ["23505", "conflict"],
+    ["23503", "conflict"],
+    ["23514", "conflict"],
+    ["23502", "conflict"],
+    ["22012", "invalid"],
+    ["22021", "invalid"],
+    ["22008", "invalid"],
     ["08006", "unavailable"],
     ["53300", "unavailable"],
     ["57P01", "unavailable"],
     ["40001", "unavailable"],
     ["40P01", "unavailable"],
-    ["23503", "other"],
-    ["22012", "other"],
+    ["42P01", "other"],
   ])("%s is %s", async (sqlState, kind) => {
     const error = await failure(raise(sqlState));
     expect(classifyDatabaseError(error)).toBe(kind);
     expect(describeDatabaseError(error)).toContain(sqlState);
+  });
+
+  test("no constraint violation or data exception is answered as a 500, nor with any SQL", async () => {
+    const answers = [];
+    const logged: string[] = [];
+    const original = console.warn;
+    console.warn = (line: string) => logged.push(line);
+    try {
+      for (const [statement, status] of [
+        [sql`select ${"a\u0000b"}::text`, 422],
+        [sql`select '0000-01-01T00:00:00Z'::timestamptz`, 422],
+        [sql`insert into todos (user_id, title, position) values (${"no-such-user"}, 'x', 1)`, 409],
+        [sql`insert into todos (user_id, title, position) values (${"no-such-user"}, '', 1)`, 409],
+      ] as const) {
+        const error = await failure((db) => db.execute(statement));
+        const answer = toAppError(error, "test").toBody();
+        expect(answer.status_code, describeDatabaseError(error)).toBe(status);
+        answers.push(answer.detail);
+      }
+    } finally {
+      console.warn = original;
+    }
+    expect(answers.join(" ")).not.toMatch(/todos|insert|select|violat|constraint|timestamp/i);
+    // A value the database refused got past the API's validation: the log says so, by SQLSTATE.
+    expect(logged.join("\n")).toMatch(/22021[^\n]*\n[^\n]*22008/);
   });
 
   test("a syntax error is a bug (500), and what is logged of it carries no parameter", async () => {

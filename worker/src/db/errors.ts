@@ -1,13 +1,15 @@
 // Sorts database failures into what the client should hear: "retry later" (503), "conflicts with
-// existing data" (409), or a bug (500). Works the same on both drivers, wrapped or not by drizzle:
-// the Neon HTTP driver's errors and node-postgres's (Hyperdrive mode).
+// existing data" (409: an integrity constraint refused the change), "a value the database cannot
+// take" (422: a data exception, such as NUL in text or a date out of range), or a bug (500). Works
+// the same on both drivers, wrapped or not by drizzle: the Neon HTTP driver's errors and
+// node-postgres's (Hyperdrive mode).
 //
 // The drivers are loaded on first use (db/client.ts), so this module does not import them: each
 // driver module registers the error type it reports Postgres's answers with when it loads. An
 // error can only come from a driver that has loaded.
 import { DrizzleQueryError } from "drizzle-orm/errors";
 
-export type DatabaseErrorKind = "unavailable" | "conflict" | "other";
+export type DatabaseErrorKind = "unavailable" | "conflict" | "invalid" | "other";
 
 /**
  * The database could not be reached or stopped answering before Postgres said anything: connection
@@ -43,6 +45,12 @@ function serverErrorLabel(err: unknown): string | undefined {
   return serverErrorTypes.find(({ type }) => err instanceof type)?.label;
 }
 
+/** The SQLSTATE of Postgres's answer that `err` reports, if it reports one. */
+export function sqlState(err: unknown): string | undefined {
+  const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
+  return serverErrorLabel(inner) ? (inner as ServerError).code : undefined;
+}
+
 /** Returns the kind of database error `err` is, or `undefined` if it is not one. */
 export function classifyDatabaseError(err: unknown): DatabaseErrorKind | undefined {
   const inner = err instanceof DrizzleQueryError && err.cause ? err.cause : err;
@@ -61,7 +69,10 @@ function classifySqlState(code: string | undefined): DatabaseErrorKind {
   // No SQLSTATE: the request never reached Postgres (network failure, timeout, proxy error).
   if (!code) return "unavailable";
   if (UNAVAILABLE_SQLSTATE.test(code)) return "unavailable";
-  if (code === "23505") return "conflict";
+  // Class 23, integrity constraint violation: unique, foreign key, check, not null, exclusion.
+  if (code.startsWith("23")) return "conflict";
+  // Class 22, data exception: a value the column or cast cannot hold.
+  if (code.startsWith("22")) return "invalid";
   return "other";
 }
 

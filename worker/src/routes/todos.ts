@@ -120,6 +120,7 @@ export const todoRoutes = new Hono<AuthedEnv>()
         ...errorResponses({
           ...JSON_BODY_ERRORS,
           400: "The body is not JSON, or the Idempotency-Key is malformed",
+          401: "No access token, or a malformed, expired or forged one, or one whose account no longer exists",
           409: { description: `The user already has ${MAX_TODOS_PER_USER} todos`, example: todoLimitReached() },
           422: {
             description:
@@ -137,6 +138,12 @@ export const todoRoutes = new Hono<AuthedEnv>()
         throw todoLimitReached();
       }
       if (result.kind === "key-reused") throw idempotencyKeyReused();
+      if (result.kind === "no-owner") {
+        // The token is genuine but its account is gone: the same answer as any token that cannot be used.
+        throw new AppError("authentication_error", "This account no longer exists", {
+          headers: { "WWW-Authenticate": 'Bearer realm="api", error="invalid_token"' },
+        });
+      }
       const { row } = result;
       return c.json(toTodoJson(row), 201, {
         Location: `${c.req.path.replace(/\/$/, "")}/${row.id}`,

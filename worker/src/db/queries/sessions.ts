@@ -21,6 +21,8 @@ export function listSessions(db: Db, userId: string) {
 
 /** Ends one of the user's sessions; false when the user has no session with that id. */
 export async function revokeSession(db: Db, userId: string, id: string): Promise<boolean> {
+  // Postgres text cannot hold NUL, so no session has an id with one (and Postgres would refuse it).
+  if (id.includes("\u0000")) return false;
   const rows = await db
     .delete(session)
     .where(and(eq(session.id, id), eq(session.userId, userId)))

@@ -4,6 +4,7 @@
 import { and, asc, eq, ne, type SQL, sql } from "drizzle-orm";
 import { MAX_TODOS_PER_USER } from "#contract";
 import type { Db } from "../client.ts";
+import { sqlState } from "../errors.ts";
 import { type TodoRow, todos } from "../schema/index.ts";
 
 export type TodoStatus = "all" | "active" | "completed";
@@ -60,11 +61,15 @@ export async function getTodo(db: Db, userId: string, id: string): Promise<TodoR
   return row;
 }
 
+const FOREIGN_KEY_VIOLATION = "23503";
+
 export type CreateResult =
   | { kind: "created"; row: TodoRow }
   | { kind: "replayed"; row: TodoRow }
   | { kind: "key-reused"; row: TodoRow }
-  | { kind: "limit-reached" };
+  | { kind: "limit-reached" }
+  /** No such user: the account was deleted while an access token for it is still valid. */
+  | { kind: "no-owner" };
 
 /**
  * Inserts a todo at the end of the user's list in one statement that also enforces the per-user
@@ -80,7 +85,8 @@ export async function createTodo(
   const key = input.idempotencyKey ?? null;
   // Values in the table's column order (drizzle's insert … select takes every insertable column):
   // id, user_id, title, completed, position, due_at, created_at, updated_at, version, idempotency_key.
-  const [row] = await db
+  // The owner's existence is checked by the foreign key, at no extra cost to every other insert.
+  const inserted = await db
     .insert(todos)
     .select(
       sql`select gen_random_uuid(), ${userId}, ${input.title}, false, coalesce(max(${todos.position}), 0) + 1,
@@ -92,7 +98,14 @@ export async function createTodo(
       target: [todos.userId, todos.idempotencyKey],
       where: sql`${todos.idempotencyKey} is not null`,
     })
-    .returning();
+    .returning()
+    .catch((error: unknown) => {
+      // The only foreign key of todos is the owner.
+      if (sqlState(error) === FOREIGN_KEY_VIOLATION) return "no-owner" as const;
+      throw error;
+    });
+  if (inserted === "no-owner") return { kind: "no-owner" };
+  const [row] = inserted;
   if (row) return { kind: "created", row };
   if (key !== null) {
     const [existing] = await db

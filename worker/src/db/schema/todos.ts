@@ -1,20 +1,10 @@
 // The todos table: every row belongs to one user and goes when the user does.
 
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  doublePrecision,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, doublePrecision, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { TITLE_MAX_LENGTH } from "#contract";
 import { user } from "./auth.ts";
+import { timestamptz } from "./timestamptz.ts";
 
 export const todos = pgTable(
   "todos",
@@ -27,10 +17,11 @@ export const todos = pgTable(
     completed: boolean("completed").notNull().default(false),
     // A float so a client can move an item between two others without renumbering the list.
     position: doublePrecision("position").notNull(),
-    dueAt: timestamp("due_at", { withTimezone: true, precision: 3 }),
-    // Millisecond precision: the list cursor carries createdAt through a JS Date, which has no more.
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    // Millisecond precision (timestamptz.ts): the list cursor carries createdAt through a JS Date,
+    // which has no more. Any year a client may send for dueAt (0001–9999) reads back as it was.
+    dueAt: timestamptz("due_at"),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
+    updatedAt: timestamptz("updated_at").notNull().default(sql`now()`),
     // Bumped by every change; clients send it back in If-Match so a stale tab cannot overwrite.
     version: integer("version").notNull().default(1),
     // The Idempotency-Key of the request that created the row: a retried create finds it again.
