@@ -2,7 +2,7 @@
 // plugin says (auth-document.ts puts the two together): the example Swagger UI's "Try it out" sends,
 // the answer where Better Auth's description of it is wrong, its headers, and the error answers the
 // Worker gives around each endpoint, every one with an answer it really gives as its example.
-import { describeUnmetRules, NAME_MAX_LENGTH, unmetPasswordRules } from "#contract";
+import { describeUnmetRules, NAME_MAX_LENGTH, unmetPasswordRules, visibleTextProblem } from "#contract";
 import { betterAuthError, RATE_LIMITED_AUTH_PATHS } from "../routes/auth.ts";
 import { type ErrorAnswer, errorResponses } from "./describe.ts";
 
@@ -133,7 +133,7 @@ export const OPERATIONS: Record<string, AuthOperation> = {
   },
   "post /update-user": {
     example: { name: "Ada King" },
-    invalid: { code: "INVALID_NAME", message: `Name is required (1 to ${NAME_MAX_LENGTH} characters).` },
+    invalid: { code: "INVALID_NAME", message: `Name ${visibleTextProblem("", NAME_MAX_LENGTH)}.` },
     answer: { type: "object", properties: { status: { type: "boolean" } }, required: ["status"] },
     headers: { "Cache-Control": NO_STORE },
   },
